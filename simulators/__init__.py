@@ -1,0 +1,1 @@
+"""Vendor-faithful, stateful simulators of a CRM, a PSA and an ERP."""

@@ -1,0 +1,1 @@
+"""Shared simulator machinery: app factory, clock, RNG, journal, faults, events and the control plane."""

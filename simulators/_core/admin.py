@@ -1,0 +1,212 @@
+"""The control plane, identical on every simulator: ``/__admin/...`` (not part of the vendor spec)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulators._core.clock import ClockMode
+from simulators._core.faults import FaultRuleIn
+from simulators._core.responses import json_response
+from simulators._core.runtime import DEFAULT_TENANT, SimRuntime
+from simulators._core.states import UnknownProviderState
+
+RESET_SCOPES = ("data", "faults", "journal", "clock", "settings")
+
+
+class SeedIn(BaseModel):
+    """Body of ``POST /__admin/seed``."""
+
+    model_config = ConfigDict(extra="forbid")
+    seed: int
+    profile: str | None = None
+
+
+class ProviderStateIn(BaseModel):
+    """Body of ``POST /__admin/provider-states`` (the shape Pact's verifier posts)."""
+
+    model_config = ConfigDict(extra="allow")
+    state: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    action: Literal["setup", "teardown"] = "setup"
+
+
+class ClockIn(BaseModel):
+    """Body of ``POST /__admin/clock``."""
+
+    model_config = ConfigDict(extra="forbid")
+    now: datetime | None = None
+    mode: ClockMode | None = None
+    rate: float | None = Field(default=None, gt=0)
+
+
+class AdvanceIn(BaseModel):
+    """Body of ``POST /__admin/clock/advance``."""
+
+    model_config = ConfigDict(extra="forbid")
+    seconds: float = Field(default=0, ge=0)
+    minutes: float = Field(default=0, ge=0)
+    hours: float = Field(default=0, ge=0)
+    days: float = Field(default=0, ge=0)
+
+
+def _admin_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _sim(request: Request) -> SimRuntime[Any, Any]:
+    runtime: SimRuntime[Any, Any] = request.app.state.sim
+    return runtime
+
+
+def build_admin_router() -> APIRouter:
+    """The ``/__admin`` router; handlers find the runtime on ``request.app.state.sim``."""
+    router = APIRouter(prefix="/__admin", include_in_schema=False)
+
+    @router.get("/health")
+    async def health(request: Request) -> dict[str, Any]:
+        sim = _sim(request)
+        return {"status": "ok", "system": sim.system, "seed": sim.settings.seed, "profile": sim.settings.profile}
+
+    @router.post("/reset")
+    async def reset(request: Request, scope: str = Query(default=",".join(RESET_SCOPES))) -> Response:
+        scopes = {s.strip() for s in scope.split(",") if s.strip()}
+        unknown = scopes - set(RESET_SCOPES)
+        if unknown:
+            return _admin_error(400, f"unknown reset scope(s): {', '.join(sorted(unknown))}")
+        _sim(request).reset(scopes)
+        return JSONResponse({"reset": sorted(scopes)})
+
+    @router.post("/seed")
+    async def seed(request: Request, body: SeedIn) -> Response:
+        sim = _sim(request)
+        try:
+            world = sim.seed(body.seed, body.profile)
+        except KeyError as exc:
+            return _admin_error(400, f"unknown profile: {exc.args[0]}")
+        return JSONResponse({"seed": world.seed, "profile": world.profile, "world_hash": world.content_hash})
+
+    @router.get("/state")
+    async def get_state(request: Request) -> Response:
+        sim = _sim(request)
+        if not sim.tenants:
+            sim.tenant()
+        return json_response(
+            {
+                "system": sim.system,
+                "seed": sim.settings.seed,
+                "profile": sim.settings.profile,
+                "clock": sim.clock.as_dict(),
+                "tenants": {
+                    name: {"data": t.store.snapshot(), "events": t.events.snapshot()}
+                    for name, t in sorted(sim.tenants.items())
+                },
+            }
+        )
+
+    @router.post("/state")
+    async def restore_state(request: Request) -> Response:
+        sim = _sim(request)
+        doc = await request.json()
+        tenants = doc.get("tenants") if isinstance(doc, dict) else None
+        if not isinstance(tenants, dict):
+            return _admin_error(400, "expected a snapshot from GET /__admin/state")
+        for name, tenant_doc in tenants.items():
+            sim.tenant(name).store.restore(tenant_doc.get("data", {}))
+        return JSONResponse({"restored": sorted(tenants)})
+
+    @router.post("/provider-states")
+    async def provider_state(request: Request, body: ProviderStateIn) -> Response:
+        sim = _sim(request)
+        tenant = sim.tenant(request.headers.get("x-p2c-tenant", DEFAULT_TENANT))
+        try:
+            result = sim.spec.provider_states.apply(tenant.store, body.state, body.params, body.action)
+        except UnknownProviderState:
+            return _admin_error(400, f"unknown provider state: {body.state!r}")
+        return JSONResponse(result)
+
+    @router.get("/provider-states")
+    async def list_provider_states(request: Request) -> dict[str, Any]:
+        return {"states": _sim(request).spec.provider_states.names()}
+
+    @router.get("/faults")
+    async def list_faults(request: Request) -> dict[str, Any]:
+        return {"faults": _sim(request).faults.as_list()}
+
+    @router.post("/faults", status_code=201)
+    async def add_fault(request: Request, body: FaultRuleIn) -> dict[str, Any]:
+        return _sim(request).faults.add(body).model_dump(mode="json")
+
+    @router.delete("/faults")
+    async def clear_faults(request: Request) -> Response:
+        _sim(request).faults.clear()
+        return Response(status_code=204)
+
+    @router.delete("/faults/{rule_id}")
+    async def delete_fault(request: Request, rule_id: str) -> Response:
+        if not _sim(request).faults.remove(rule_id):
+            return _admin_error(404, f"no fault rule {rule_id!r}")
+        return Response(status_code=204)
+
+    @router.get("/requests")
+    async def requests(
+        request: Request,
+        since_id: int = 0,
+        method: str | None = None,
+        path: str | None = None,
+        faulted: bool | None = None,
+        limit: int | None = Query(default=None, ge=1),
+    ) -> Response:
+        journal = _sim(request).journal
+        entries = journal.entries(since_id=since_id, method=method, path_prefix=path, faulted=faulted, limit=limit)
+        return json_response({"total": journal.total, "requests": [e.as_dict() for e in entries]})
+
+    @router.delete("/requests")
+    async def clear_requests(request: Request) -> Response:
+        _sim(request).journal.clear()
+        return Response(status_code=204)
+
+    @router.get("/clock")
+    async def get_clock(request: Request) -> dict[str, Any]:
+        return _sim(request).clock.as_dict()
+
+    @router.post("/clock")
+    async def set_clock(request: Request, body: ClockIn) -> Response:
+        clock = _sim(request).clock
+        try:
+            clock.set(now=body.now, mode=body.mode, rate=body.rate)
+        except ValueError as exc:
+            return _admin_error(400, str(exc))
+        return JSONResponse(clock.as_dict())
+
+    @router.post("/clock/advance")
+    async def advance_clock(request: Request, body: AdvanceIn) -> dict[str, Any]:
+        clock = _sim(request).clock
+        clock.advance(timedelta(days=body.days, hours=body.hours, minutes=body.minutes, seconds=body.seconds))
+        return clock.as_dict()
+
+    @router.get("/settings")
+    async def get_settings(request: Request) -> Response:
+        return JSONResponse(_sim(request).settings.model_dump(mode="json"))
+
+    @router.put("/settings")
+    async def put_settings(request: Request) -> Response:
+        patch = await request.json()
+        if not isinstance(patch, dict):
+            return _admin_error(400, "settings must be a JSON object")
+        try:
+            updated = _sim(request).update_settings(patch)
+        except ValueError as exc:
+            return _admin_error(400, str(exc))
+        return JSONResponse(updated.model_dump(mode="json"))
+
+    @router.get("/events")
+    async def events(request: Request, tenant: str = DEFAULT_TENANT) -> Response:
+        log = _sim(request).tenant(tenant).events
+        return json_response({"events": log.snapshot()})
+
+    return router

@@ -1,0 +1,87 @@
+"""The simulator app factory: one FastAPI app per vendor, its runtime on ``app.state.sim``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
+
+from simulators._core.admin import build_admin_router
+from simulators._core.errors import VendorError
+from simulators._core.middleware import PASSTHROUGH_PREFIXES, SimulatorMiddleware
+from simulators._core.responses import dumps
+from simulators._core.runtime import SettingsT, SimRuntime, SimulatorSpec, StoreT
+
+log = logging.getLogger("p2c.simulators")
+
+
+class SimulatorApp(FastAPI):
+    """A FastAPI app whose outermost layer is the simulator middleware (journal, policy, faults).
+
+    Outermost, so that the middleware receives the server's own ``send`` and can reset a connection.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SimulatorMiddleware(super().build_middleware_stack(), lambda: self.state.sim)
+
+
+def _render(runtime: SimRuntime[Any, Any], err: VendorError) -> Response:
+    rendered = runtime.spec.render_error(err)
+    return Response(
+        dumps(rendered.body),
+        status_code=rendered.status,
+        headers=rendered.headers,
+        media_type="application/json",
+    )
+
+
+def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: SettingsT | None = None) -> SimulatorApp:
+    """Build a simulator app for ``spec`` with ``settings`` (defaults read from the environment)."""
+    app = SimulatorApp(
+        title=spec.title,
+        version=spec.api_version,
+        openapi_url="/openapi.json",
+        docs_url="/__admin/docs",
+        redoc_url=None,
+    )
+    app.state.sim = SimRuntime(spec, settings if settings is not None else spec.settings_type())
+    for router in spec.routers:
+        app.include_router(router)
+    app.include_router(build_admin_router())
+
+    def runtime_of(request: Request) -> SimRuntime[Any, Any]:
+        runtime: SimRuntime[Any, Any] = request.app.state.sim
+        return runtime
+
+    def is_admin(request: Request) -> bool:
+        return request.url.path.startswith(PASSTHROUGH_PREFIXES)
+
+    @app.exception_handler(VendorError)
+    async def vendor_error(request: Request, exc: VendorError) -> Response:
+        return _render(runtime_of(request), exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if is_admin(request):
+            return JSONResponse({"error": "invalid request", "detail": exc.errors()}, status_code=400)
+        return _render(runtime_of(request), spec.validation_error(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_admin(request):
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        if exc.status_code == 404:
+            return _render(runtime_of(request), spec.not_found(request.method, request.url.path))
+        return _render(runtime_of(request), spec.transport_error(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error in %s %s", request.method, request.url.path)
+        return _render(runtime_of(request), spec.transport_error(500, None))
+
+    return app

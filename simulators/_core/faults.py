@@ -1,0 +1,175 @@
+"""Transport fault rules and the engine that decides, deterministically, which rule fires.
+
+A rule matches a request (method, path glob, headers, tenant), fires with a probability drawn from the
+simulator's seeded RNG, optionally only ``times`` times and only after the first ``after`` matches, in a
+``phase``: ``before`` (nothing is committed) or ``after`` (the handler committed, then the response is
+lost, delayed or replaced). ``after`` is the "committed but the response was lost" case behind most
+duplicate postings.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class FaultKind(StrEnum):
+    """What a fault does to the exchange."""
+
+    HTTP_ERROR = "HTTP_ERROR"
+    DELAY = "DELAY"
+    CONNECTION_RESET = "CONNECTION_RESET"
+
+
+class FaultPhase(StrEnum):
+    """When a fault acts, relative to the handler's commit."""
+
+    BEFORE = "before"
+    AFTER = "after"
+
+
+class FaultMatch(BaseModel):
+    """Which requests a rule applies to. Empty fields match everything."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: str | list[str] | None = Field(
+        default=None, description="HTTP method, a list of methods, or null/'*' for any."
+    )
+    path: str = Field(default="*", description="A glob over the request path, e.g. '/services/rest/record/v1/timeBill*'.")
+    headers: dict[str, str] = Field(default_factory=dict, description="Header name -> glob over its value.")
+    tenant: str | None = None
+
+    @field_validator("method")
+    @classmethod
+    def _upper(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list):
+            return [m.upper() for m in value]
+        return value.upper() if value else value
+
+
+class FaultParams(BaseModel):
+    """Parameters of a fault kind."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: int = Field(default=503, ge=400, le=599, description="Status of an HTTP_ERROR.")
+    delay_ms: float = Field(default=0, ge=0, le=120_000, description="Delay of a DELAY, in milliseconds.")
+    message: str | None = Field(default=None, description="Text of an HTTP_ERROR (the vendor's default if null).")
+
+
+class FaultRuleIn(BaseModel):
+    """A fault rule as accepted by ``POST /__admin/faults``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = None
+    match: FaultMatch = Field(default_factory=FaultMatch)
+    kind: FaultKind
+    phase: FaultPhase = FaultPhase.BEFORE
+    probability: float = Field(default=1.0, ge=0.0, le=1.0)
+    times: int | None = Field(default=None, ge=0, description="Fire at most this many times (null: unlimited).")
+    after: int = Field(default=0, ge=0, description="Skip the first N matching requests.")
+    params: FaultParams = Field(default_factory=FaultParams)
+
+
+class FaultRule(FaultRuleIn):
+    """A stored rule: its id is set and its counters are visible."""
+
+    id: str
+    matched: int = 0
+    fired: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class RequestFacts:
+    """What a rule may match on."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    tenant: str
+
+
+def _matches(match: FaultMatch, req: RequestFacts) -> bool:
+    if match.method not in (None, "*"):
+        methods = match.method if isinstance(match.method, list) else [match.method]
+        if req.method not in methods:
+            return False
+    if match.tenant is not None and match.tenant != req.tenant:
+        return False
+    if match.path != "*" and not fnmatch.fnmatchcase(req.path, match.path):
+        return False
+    for name, pattern in match.headers.items():
+        value = req.headers.get(name.lower())
+        if value is None or not fnmatch.fnmatchcase(value, pattern):
+            return False
+    return True
+
+
+class FaultEngine:
+    """Holds the rules and decides which one fires for a request, using a seeded RNG."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._rules: dict[str, FaultRule] = {}
+        self._ids = itertools.count(1)
+
+    @property
+    def empty(self) -> bool:
+        """True when no rule is installed (the hot path skips all fault work)."""
+        return not self._rules
+
+    def reseed(self, rng: random.Random) -> None:
+        """Use a new RNG (after ``/__admin/seed``)."""
+        self._rng = rng
+
+    def add(self, rule_in: FaultRuleIn) -> FaultRule:
+        """Install a rule; a rule with an existing id replaces it."""
+        rule_id = rule_in.id or f"fault-{next(self._ids)}"
+        rule = FaultRule(**{**rule_in.model_dump(), "id": rule_id})
+        self._rules[rule_id] = rule
+        return rule
+
+    def remove(self, rule_id: str) -> bool:
+        """Remove a rule; False if there was none."""
+        return self._rules.pop(rule_id, None) is not None
+
+    def clear(self) -> None:
+        """Remove every rule."""
+        self._rules.clear()
+
+    def rules(self) -> list[FaultRule]:
+        """Installed rules in insertion order."""
+        return list(self._rules.values())
+
+    def may_fire(self, req: RequestFacts, phase: FaultPhase) -> bool:
+        """Whether any rule of this phase matches (without drawing or counting)."""
+        return any(r.phase is phase and _matches(r.match, req) for r in self._rules.values())
+
+    def fire(self, req: RequestFacts, phase: FaultPhase) -> FaultRule | None:
+        """The first rule of this phase that matches and fires, counting matches and firings."""
+        for rule in self._rules.values():
+            if rule.phase is not phase or not _matches(rule.match, req):
+                continue
+            rule.matched += 1
+            if rule.matched <= rule.after:
+                continue
+            if rule.times is not None and rule.fired >= rule.times:
+                continue
+            if rule.probability < 1.0 and self._rng.random() >= rule.probability:
+                continue
+            rule.fired += 1
+            return rule
+        return None
+
+    def as_list(self) -> list[dict[str, Any]]:
+        """JSON-ready rules for the control plane."""
+        return [r.model_dump(mode="json") for r in self._rules.values()]

@@ -1,0 +1,81 @@
+"""The request journal: every vendor-API request a simulator saw, with the fault that fired on it."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class FaultFiring:
+    """Which fault rule fired on a request, and how."""
+
+    rule_id: str
+    kind: str
+    phase: str
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    """One request as the simulator saw it."""
+
+    id: int
+    at: str
+    method: str
+    path: str
+    query: str
+    status: int
+    tenant: str
+    correlation_id: str | None
+    duration_ms: float
+    fault: FaultFiring | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for ``/__admin/requests``."""
+        return asdict(self)
+
+
+class Journal:
+    """A bounded, in-memory journal of requests, numbered from 1 in arrival order."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+        self._ids = itertools.count(1)
+        self.total = 0
+
+    def next_id(self) -> int:
+        """Reserve the id of the next entry (taken when the request arrives)."""
+        return next(self._ids)
+
+    def record(self, entry: JournalEntry) -> None:
+        """Append a finished request."""
+        self._entries.append(entry)
+        self.total += 1
+
+    def entries(
+        self,
+        *,
+        since_id: int = 0,
+        method: str | None = None,
+        path_prefix: str | None = None,
+        faulted: bool | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        """Entries after ``since_id`` that match the filters, oldest first."""
+        selected: Iterator[JournalEntry] = (e for e in self._entries if e.id > since_id)
+        if method:
+            selected = (e for e in selected if e.method == method.upper())
+        if path_prefix:
+            selected = (e for e in selected if e.path.startswith(path_prefix))
+        if faulted is not None:
+            selected = (e for e in selected if (e.fault is not None) is faulted)
+        out = list(selected)
+        return out[-limit:] if limit else out
+
+    def clear(self) -> None:
+        """Forget every entry (ids keep increasing, so pollers never see an id twice)."""
+        self._entries.clear()
+        self.total = 0

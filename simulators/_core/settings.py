@@ -1,0 +1,26 @@
+"""Settings every simulator shares; each simulator subclasses with its vendor policies and env prefix."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from simulators._core.clock import DEFAULT_START, ClockMode
+from simulators._core.events import EventSettings
+
+
+class SimulatorSettings(BaseSettings):
+    """Common simulator settings (env prefix set by each simulator, e.g. ``SIM_ERP_``)."""
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="forbid", validate_assignment=True)
+
+    seed: int = Field(default=42, description="Run seed: data, faults and clock all derive from it.")
+    profile: str = Field(default="small", description="World profile loaded at start and on reset.")
+    clock_start: datetime = DEFAULT_START
+    clock_mode: ClockMode = "frozen"
+    clock_rate: float = Field(default=1.0, gt=0)
+    journal_limit: int = Field(default=100_000, ge=100)
+    require_auth: bool = Field(default=True, description="Refuse vendor calls without a bearer token.")
+    events: EventSettings = Field(default_factory=EventSettings)

@@ -1,0 +1,1 @@
+"""The ERP simulator: NetSuite SuiteTalk REST shapes and finance rules."""

@@ -1,0 +1,126 @@
+"""NetSuite errors, one class per ``o:errorCode``, rendered in one place (:func:`render_error`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from simulators._core.errors import RenderedError, VendorError
+
+_TYPES = {
+    400: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.1",
+    401: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.2",
+    403: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.4",
+    404: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.5",
+    405: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.6",
+    429: "https://www.rfc-editor.org/rfc/rfc6585.html#section-4",
+    500: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.1",
+}
+
+
+class ErpError(VendorError):
+    """Base of NetSuite REST errors."""
+
+    status = 400
+    code = "USER_ERROR"
+
+    def __init__(self, message: str, *, error_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.error_path = error_path
+
+
+class UserError(ErpError):
+    """``USER_ERROR``: the generic business-rule refusal."""
+
+
+class InvalidParameter(ErpError):
+    """``INVALID_PARAMETER``: a bad query parameter or path value."""
+
+    code = "INVALID_PARAMETER"
+
+
+class NonexistentField(ErpError):
+    """``NONEXISTENT_FIELD``: the body names a field the record does not have."""
+
+    code = "NONEXISTENT_FIELD"
+
+
+class InvalidContent(ErpError):
+    """``INVALID_CONTENT``: a field value of the wrong type or out of range."""
+
+    code = "INVALID_CONTENT"
+
+
+class NonexistentId(ErpError):
+    """``NONEXISTENT_ID``: no record with that internal or external id."""
+
+    status = 404
+    code = "NONEXISTENT_ID"
+
+
+class InvalidLogin(ErpError):
+    """``INVALID_LOGIN``: no or bad credentials (code UNCONFIRMED, see FIDELITY.md)."""
+
+    status = 401
+    code = "INVALID_LOGIN"
+
+
+class PeriodClosed(UserError):
+    """A posting dated in a closed accounting period under the ``reject`` policy (code UNCONFIRMED)."""
+
+
+class ServerError(ErpError):
+    """A system error (5xx)."""
+
+    status = 500
+    code = "UNEXPECTED_ERROR"
+
+
+def render_error(err: VendorError) -> RenderedError:
+    """Render any error in NetSuite's envelope: ``{type, title, status, o:errorDetails[]}``."""
+    status = err.status
+    detail: dict[str, Any] = {"detail": err.message, "o:errorCode": err.code}
+    error_path = getattr(err, "error_path", None)
+    if error_path:
+        detail["o:errorPath"] = error_path
+    body = {
+        "type": _TYPES.get(status, _TYPES[400] if status < 500 else _TYPES[500]),
+        "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
+        "status": status,
+        "o:errorDetails": [detail],
+    }
+    return RenderedError(status=status, body=body, headers=err.headers)
+
+
+def transport_error(status: int, message: str | None) -> VendorError:
+    """A vendor-shaped error for an injected HTTP status."""
+    if status == 429:
+        return ErpError(
+            message or "Too many concurrent requests. Try again later.", status=429, code="CONCURRENCY_LIMIT_EXCEEDED"
+        )
+    if status == 401:
+        return InvalidLogin(message or "Invalid login attempt.")
+    if status >= 500:
+        return ServerError(message or "An unexpected error occurred. Error ID: sim-injected", status=status)
+    return ErpError(message or HTTPStatus(status).phrase, status=status)
+
+
+def validation_error(errors: Sequence[Any]) -> VendorError:
+    """A request body or parameter that failed validation."""
+    first = errors[0] if errors else {}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+    path = ".".join(loc) or None
+    kind = first.get("type", "")
+    if kind == "extra_forbidden":
+        return NonexistentField(f"Invalid field name: {path}. The record has no such field.", error_path=path)
+    if first.get("loc", ("",))[0] == "query":
+        return InvalidParameter(f"Invalid query parameter {path}: {first.get('msg', 'invalid value')}.")
+    if kind == "json_invalid":
+        return InvalidContent("The request body is not valid JSON.")
+    return InvalidContent(f"Invalid value for field {path}: {first.get('msg', 'invalid value')}.", error_path=path)
+
+
+def not_found(method: str, path: str) -> VendorError:
+    """An unknown resource path."""
+    return NonexistentId(f"The requested resource {path} does not exist.", status=404, code="INVALID_URL")
