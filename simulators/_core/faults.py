@@ -43,7 +43,9 @@ class FaultMatch(BaseModel):
     method: str | list[str] | None = Field(
         default=None, description="HTTP method, a list of methods, or null/'*' for any."
     )
-    path: str = Field(default="*", description="A glob over the request path, e.g. '/services/rest/record/v1/timeBill*'.")
+    path: str = Field(
+        default="*", description="A glob over the request path, e.g. '/services/rest/record/v1/timeBill*'."
+    )
     headers: dict[str, str] = Field(default_factory=dict, description="Header name -> glob over its value.")
     tenant: str | None = None
 

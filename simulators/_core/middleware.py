@@ -146,9 +146,7 @@ class SimulatorMiddleware:
         finally:
             record()
 
-    async def _run(
-        self, scope: Scope, receive: Receive, send: Send, extra_headers: list[tuple[bytes, bytes]]
-    ) -> int:
+    async def _run(self, scope: Scope, receive: Receive, send: Send, extra_headers: list[tuple[bytes, bytes]]) -> int:
         status = 0
 
         async def wrapped(message: Message) -> None:

@@ -132,9 +132,7 @@ class SimRuntime(Generic[StoreT, SettingsT]):
 
     def _new_tenant(self, name: str) -> TenantState[StoreT]:
         seed = self.settings.seed
-        events = EventLog(
-            self.clock.now, lambda: self.settings.events, make_rng(seed, self.system, name, "events")
-        )
+        events = EventLog(self.clock.now, lambda: self.settings.events, make_rng(seed, self.system, name, "events"))
         ctx = StoreContext(name, self.clock, lambda: self.settings, events, make_rng(seed, self.system, name, "data"))
         store = self.spec.store_factory(ctx)
         store.load_world(self.world())

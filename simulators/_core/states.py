@@ -14,6 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 StoreT = TypeVar("StoreT")
 Action = Literal["setup", "teardown"]
 StateHandler = Callable[[StoreT, dict[str, str], Action], dict[str, Any] | None]
+HandlerT = TypeVar("HandlerT", bound=Callable[..., dict[str, Any] | None])
 
 
 class UnknownProviderState(LookupError):
@@ -39,10 +40,10 @@ class ProviderStates(Generic[StoreT]):
 
     _templates: list[_Template[StoreT]] = field(default_factory=list)
 
-    def register(self, template: str) -> Callable[[StateHandler[StoreT]], StateHandler[StoreT]]:
+    def register(self, template: str) -> Callable[[HandlerT], HandlerT]:
         """Decorator: register ``handler(store, params, action)`` under a state template."""
 
-        def deco(handler: StateHandler[StoreT]) -> StateHandler[StoreT]:
+        def deco(handler: HandlerT) -> HandlerT:
             self._templates.append(_Template(template, _compile(template), handler))
             return handler
 

@@ -138,6 +138,7 @@ _COUNTRIES = (("US", "USD", "en_US"), ("GB", "GBP", "en_GB"), ("DE", "EUR", "de_
 _ROLES = (("Consultant", 150), ("Senior Consultant", 190), ("Architect", 240), ("Project Manager", 210))
 _STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")
 _TERMS = ("Net 30", "Net 45", "Net 60")
+_PROJECT_KINDS = ("ERP Rollout", "Data Platform", "CX Redesign", "Cloud Migration")
 
 
 def _month_start(d: date, offset: int) -> date:
@@ -209,14 +210,15 @@ def _build(seed: int, profile: str, today: date) -> World:
             )
         )
 
-    projects, assignments = [], []
+    projects: list[Project] = []
+    assignments: list[Assignment] = []
     models: tuple[BillingModel, ...] = ("time_and_materials", "time_and_materials", "fixed_fee", "milestone")
     for i in range(1, size.projects + 1):
         customer = customers[(i - 1) % len(customers)]
         project = Project(
             psa_id=2000 + i,
             key=f"PRJ-{i:05d}",
-            name=f"{customer.name.split()[0]} {rng.choice(('ERP Rollout', 'Data Platform', 'CX Redesign', 'Cloud Migration'))}",
+            name=f"{customer.name.split()[0]} {rng.choice(_PROJECT_KINDS)}",
             customer_key=customer.key,
             billing_model=models[rng.randrange(len(models))],
             currency=customer.currency,

@@ -23,10 +23,12 @@ SPEC: SimulatorSpec[ErpStore, ErpSettings] = SimulatorSpec(
     validation_error=exceptions.validation_error,
     not_found=exceptions.not_found,
     provider_states=states,
-    policy=BearerTokenPolicy(lambda: exceptions.InvalidLogin(
-        "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > "
-        "Users/Roles > User Management > View Login Audit Trail."
-    )),
+    policy=BearerTokenPolicy(
+        lambda: exceptions.InvalidLogin(
+            "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > "
+            "Users/Roles > User Management > View Login Audit Trail."
+        )
+    ),
 )
 
 

@@ -25,6 +25,13 @@ def load_world(store: ErpStore, world: World) -> None:
         store.add(Employee(0, e.erp_external_id, e.first_name, e.last_name, e.email, e.cost_rate, created=now))
     for prj in world.projects:
         store.add(
-            Job(0, prj.erp_external_id, prj.key, prj.name, customer_ids[prj.customer_key], prj.billing_model,
-                created=now)
+            Job(
+                0,
+                prj.erp_external_id,
+                prj.key,
+                prj.name,
+                customer_ids[prj.customer_key],
+                prj.billing_model,
+                created=now,
+            )
         )

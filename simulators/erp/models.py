@@ -109,7 +109,10 @@ RECORD_CLASSES: dict[str, type[Any]] = {
     "accountingPeriod": AccountingPeriod,
     "timeBill": TimeBill,
 }
-_ADAPTERS = {name: TypeAdapter(list[cls]) for name, cls in RECORD_CLASSES.items()}  # type: ignore[valid-type]
+_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
+    name: TypeAdapter(list[cls])  # type: ignore[valid-type]
+    for name, cls in RECORD_CLASSES.items()
+}
 
 
 @dataclass(slots=True)
@@ -215,7 +218,9 @@ class ErpStore:
     def _period_for_posting(self, day: date, refuse_redate: bool = False) -> AccountingPeriod:
         period = self.period_for(day)
         if period is None:
-            raise UserError(f"No accounting period covers the transaction date {day.isoformat()}.", error_path="tranDate")
+            raise UserError(
+                f"No accounting period covers the transaction date {day.isoformat()}.", error_path="tranDate"
+            )
         if not period.closed:
             return period
         if self.ctx.settings().closed_period_policy == "redate_to_first_open" and not refuse_redate:
@@ -235,7 +240,8 @@ class ErpStore:
     def _check_refs(self, data: TimeBillInput) -> None:
         if data.employee not in self.records["employee"]:
             raise InvalidContent(
-                f"Invalid value for field employee: no employee with internal id {data.employee}.", error_path="employee"
+                f"Invalid value for field employee: no employee with internal id {data.employee}.",
+                error_path="employee",
             )
         if data.customer not in self.records["job"] and data.customer not in self.records["customer"]:
             raise InvalidContent(
@@ -243,14 +249,14 @@ class ErpStore:
                 error_path="customer",
             )
         if data.hours <= 0 or data.hours > 24:
-            raise InvalidContent("Invalid value for field hours: must be more than 0 and at most 24.", error_path="hours")
+            raise InvalidContent(
+                "Invalid value for field hours: must be more than 0 and at most 24.", error_path="hours"
+            )
 
     def create_time_bill(self, data: TimeBillInput) -> TimeBill:
         """Create a timeBill (POST). NetSuite has no idempotency on synchronous creates: a retry duplicates."""
         if data.externalId and self.find_external("timeBill", data.externalId) is not None:
-            raise UserError(
-                f"A record with the external ID {data.externalId} already exists.", error_path="externalId"
-            )
+            raise UserError(f"A record with the external ID {data.externalId} already exists.", error_path="externalId")
         self._check_refs(data)
         period = self._period_for_posting(data.tranDate)
         now = self.ctx.clock.now()
@@ -294,8 +300,9 @@ class ErpStore:
         if existing is not None:
             existing.companyName, existing.currency, existing.creditLimit = company_name, currency, credit_limit
             return existing  # type: ignore[no-any-return]
-        cust = Customer(self._next_id("customer"), external_id, company_name, currency, credit_limit,
-                        created=self.ctx.clock.now())
+        cust = Customer(
+            self._next_id("customer"), external_id, company_name, currency, credit_limit, created=self.ctx.clock.now()
+        )
         self.records["customer"][cust.id] = cust
         return cust
 
@@ -330,7 +337,7 @@ class ErpStore:
             if name not in RECORD_CLASSES:
                 raise UserError(f"Unknown record type in snapshot: {name}.")
             for rec in _ADAPTERS[name].validate_python(rows):
-                records[name][rec.id] = rec
+                records[name][int(rec.id)] = rec
         self.records = records
         self._ids.clear()
 

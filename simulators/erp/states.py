@@ -40,8 +40,14 @@ def customer_exists(store: ErpStore, params: dict[str, str], action: Action) -> 
     existing = store.find_external("customer", params["externalId"])
     if action == "teardown" or existing is not None:
         return {"id": str(existing.id)} if existing else {}
-    rec = Customer(0, params["externalId"], params.get("companyName", f"Customer {params['externalId']}"), "USD",
-                   Decimal(params.get("creditLimit", "100000")), created=store.ctx.clock.now())
+    rec = Customer(
+        0,
+        params["externalId"],
+        params.get("companyName", f"Customer {params['externalId']}"),
+        "USD",
+        Decimal(params.get("creditLimit", "100000")),
+        created=store.ctx.clock.now(),
+    )
     return {"id": str(_pin(store, "customer", rec, params.get("id")).id)}
 
 

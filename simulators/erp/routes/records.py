@@ -47,7 +47,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Invalid login attempt."},
     404: {"model": ErrorBody, "description": "No such record."},
 }
-CREATED = {204: {"description": "Created; the new record's URL is in the Location header."}}
+CREATED: dict[int | str, dict[str, Any]] = {
+    204: {"description": "Created; the new record's URL is in the Location header."}
+}
 
 router = APIRouter(prefix=RECORD_BASE, responses=ERRORS)
 
@@ -92,7 +94,9 @@ def _time_bill_input(body: TimeBillIn) -> TimeBillInput:
     if body.approvalStatus is not None:
         status = APPROVAL_BY_ID.get(body.approvalStatus.id, "")
         if not status:
-            raise UserError(f"Invalid approvalStatus reference key {body.approvalStatus.id}.", error_path="approvalStatus")
+            raise UserError(
+                f"Invalid approvalStatus reference key {body.approvalStatus.id}.", error_path="approvalStatus"
+            )
     return TimeBillInput(
         employee=int(body.employee.id),
         customer=int(body.customer.id),
@@ -149,8 +153,12 @@ def _customer_args(body: CustomerIn) -> dict[str, Any]:
     hold = body.creditHoldOverride.id if body.creditHoldOverride else None
     if hold is not None and hold not in ("AUTO", "ON", "OFF"):
         raise UserError(f"Invalid creditHoldOverride reference key {hold}.", error_path="creditHoldOverride")
-    return {"company_name": body.companyName, "currency": body.currency.id if body.currency else "USD",
-            "credit_limit": Decimal(body.creditLimit), "hold": hold}
+    return {
+        "company_name": body.companyName,
+        "currency": body.currency.id if body.currency else "USD",
+        "credit_limit": Decimal(body.creditLimit),
+        "hold": hold,
+    }
 
 
 def _save_customer(store: ErpStore, external_id: str | None, args: dict[str, Any]) -> int:
@@ -203,10 +211,18 @@ READ_ONLY: list[tuple[str, str, type[Any], Callable[[str, ErpStore, Any], Any]]]
 ]
 for _type, _name, _model, _render in READ_ONLY:
     router.add_api_route(
-        f"/{_type}/{{ref}}", _reader(_type, _render), methods=["GET"], response_model=_model,
-        operation_id=f"get{_name}", summary=f"Read a {_type} by internal or external id",
+        f"/{_type}/{{ref}}",
+        _reader(_type, _render),
+        methods=["GET"],
+        response_model=_model,
+        operation_id=f"get{_name}",
+        summary=f"Read a {_type} by internal or external id",
     )
     router.add_api_route(
-        f"/{_type}", _lister(_type), methods=["GET"], response_model=RecordList,
-        operation_id=f"list{_name}", summary=f"List {_type} records (links only)",
+        f"/{_type}",
+        _lister(_type),
+        methods=["GET"],
+        response_model=RecordList,
+        operation_id=f"list{_name}",
+        summary=f"List {_type} records (links only)",
     )

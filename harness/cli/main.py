@@ -1,0 +1,238 @@
+"""``p2c``: the sandbox, the scenario suites, load runs and contract checks."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from harness.engine import SCENARIOS, ScenarioResult
+from harness.fleet import SANDBOX_PORTS, running_fleet
+from harness.reporting import print_table, write_json, write_junit
+from harness.runner import Target, _load_suites, external_driver, run_against, run_with_fleet
+
+console = Console()
+
+
+def _env_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--orchestrator-env")
+        out[key] = value
+    return out
+
+
+def _report(results: list[ScenarioResult], json_path: Path | None, junit_path: Path | None) -> None:
+    print_table(results, console)
+    if json_path:
+        write_json(results, json_path)
+        console.print(f"JSON report: {json_path}")
+    if junit_path:
+        write_junit(results, junit_path)
+        console.print(f"JUnit report: {junit_path}")
+    if any(r.status != "passed" for r in results):
+        sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="p2c-harness")
+def main() -> None:
+    """p2c-harness: simulators, scenarios, contracts and load for project-to-cash integrations."""
+
+
+seed_option = click.option("--seed", default=42, show_default=True, help="One seed for data, faults and clock.")
+profile_option = click.option("--profile", default="small", show_default=True, help="World profile.")
+json_option = click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write a JSON report.")
+junit_option = click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML.")
+orch_env_option = click.option(
+    "--orchestrator-env",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Extra environment for the reference orchestrator (e.g. ORCH_POSTING_MODE=create).",
+)
+
+
+@main.command()
+@seed_option
+@profile_option
+@json_option
+@junit_option
+@orch_env_option
+def run(
+    seed: int, profile: str, json_path: Path | None, junit_path: Path | None, orchestrator_env: tuple[str, ...]
+) -> None:
+    """The main job: start the sandbox on free ports, run every scenario suite, print the table.
+
+    Exits 1 when any invariant is violated.
+    """
+    console.print(f"starting simulators and the reference orchestrator (seed {seed}, profile {profile})")
+    results = run_with_fleet(seed=seed, profile=profile, orchestrator_env=_env_pairs(orchestrator_env))
+    _report(results, json_path, junit_path)
+
+
+@main.group()
+def sandbox() -> None:
+    """A local sandbox of the three simulators and the reference orchestrator."""
+
+
+@sandbox.command("up")
+@seed_option
+@click.option("--profile", default="small", show_default=True, help="World profile (small, standard).")
+@click.option("--no-orchestrator", is_flag=True, help="Start only the simulators (bring your own middleware).")
+@click.option("--tls", is_flag=True, help="Serve the simulators over HTTPS with a local CA.")
+@orch_env_option
+def sandbox_up(seed: int, profile: str, no_orchestrator: bool, tls: bool, orchestrator_env: tuple[str, ...]) -> None:
+    """Serve CRM :8101, PSA :8102, ERP :8103 and the orchestrator :8100 until Ctrl-C."""
+    run_dir = Path(".p2c/sandbox")
+    env = _env_pairs(orchestrator_env)
+    if tls:
+        from simulators._core.tls import ensure_local_ca
+
+        env.setdefault("SSL_CERT_FILE", str(ensure_local_ca().ca_cert))
+    with running_fleet(
+        seed=seed,
+        profile=profile,
+        orchestrator=not no_orchestrator,
+        orchestrator_env=env,
+        ports=SANDBOX_PORTS,
+        run_dir=run_dir,
+        tls=tls,
+    ) as fleet:
+        table = Table(title=f"p2c sandbox (seed {seed}, profile {profile})")
+        table.add_column("service")
+        table.add_column("url")
+        table.add_column("control plane / status")
+        for name, url in fleet.urls.items():
+            table.add_row(name, url, f"{url}/status" if name == "orchestrator" else f"{url}/__admin/health")
+        console.print(table)
+        if tls:
+            from simulators._core.tls import ensure_local_ca
+
+            console.print(f"trust this CA: {ensure_local_ca().ca_cert}")
+        console.print(f"logs in {run_dir}; Ctrl-C stops everything")
+        stop = False
+
+        def _stop(*_: object) -> None:
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGTERM, _stop)
+        try:
+            while not stop:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+    console.print("sandbox stopped")
+
+
+@main.command()
+@click.argument("system", type=click.Choice(["crm", "psa", "erp"]))
+@click.option("--port", type=int, help="Port (default 8101/8102/8103).")
+@click.option("--seed", type=int, help="Run seed.")
+@click.option("--profile", help="World profile.")
+@click.option("--tls", is_flag=True, help="Serve HTTPS with the local CA's certificate.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(system: str, port: int | None, seed: int | None, profile: str | None, tls: bool, host: str) -> None:
+    """Serve one simulator in the foreground."""
+    from simulators.__main__ import main as serve_main
+
+    argv = [system, "--host", host]
+    if port:
+        argv += ["--port", str(port)]
+    if seed is not None:
+        argv += ["--seed", str(seed)]
+    if profile:
+        argv += ["--profile", profile]
+    if tls:
+        argv.append("--tls")
+    sys.exit(serve_main(argv))
+
+
+@main.group()
+def scenario() -> None:
+    """List and run scenario suites."""
+
+
+@scenario.command("list")
+def scenario_list() -> None:
+    """Every registered scenario with its suite and description."""
+    _load_suites()
+    table = Table(title="p2c scenarios")
+    for col in ("name", "suite", "what it proves"):
+        table.add_column(col)
+    for sc in SCENARIOS.values():
+        table.add_row(sc.name, sc.suite, sc.doc)
+    console.print(table)
+
+
+@scenario.command("run")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--orchestrator",
+    default="reference",
+    show_default=True,
+    help="'reference' (started on free ports with the simulators) or the URL of your orchestrator.",
+)
+@click.option("--orchestrator-reset", help="With a URL: a path to POST to before each scenario.")
+@click.option("--crm", default=f"http://127.0.0.1:{SANDBOX_PORTS['crm']}", show_default=True)
+@click.option("--psa", default=f"http://127.0.0.1:{SANDBOX_PORTS['psa']}", show_default=True)
+@click.option("--erp", default=f"http://127.0.0.1:{SANDBOX_PORTS['erp']}", show_default=True)
+@seed_option
+@profile_option
+@json_option
+@junit_option
+@orch_env_option
+def scenario_run(
+    names: tuple[str, ...],
+    orchestrator: str,
+    orchestrator_reset: str | None,
+    crm: str,
+    psa: str,
+    erp: str,
+    seed: int,
+    profile: str,
+    json_path: Path | None,
+    junit_path: Path | None,
+    orchestrator_env: tuple[str, ...],
+) -> None:
+    """Run scenarios (all when none are named)."""
+    try:
+        if orchestrator == "reference":
+            results = run_with_fleet(
+                names=names or None, seed=seed, profile=profile, orchestrator_env=_env_pairs(orchestrator_env)
+            )
+        else:
+            results = run_against(
+                Target(crm, psa, erp),
+                external_driver(orchestrator, orchestrator_reset),
+                names=names or None,
+                seed=seed,
+                profile=profile,
+            )
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from exc
+    _report(results, json_path, junit_path)
+
+
+@main.group()
+def orchestrator() -> None:
+    """The reference orchestrator."""
+
+
+@orchestrator.command("run")
+def orchestrator_run() -> None:
+    """Run the reference orchestrator in the foreground (settings from ORCH_* variables)."""
+    from harness.orchestrator.__main__ import main as orch_main
+
+    orch_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""The scenario engine: registered ``@scenario`` functions run over a :class:`ScenarioContext`.
+
+A scenario drives the systems through their vendor APIs and the control plane, waits for the
+orchestrator, and checks invariants over the simulators' state. The engine yields results that the CLI,
+the reports and pytest all consume.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from harness.admin_client import AdminClient
+from harness.invariants import Invariant, InvariantResult, SystemView
+
+SYSTEM_TOKENS = {"crm": "p2c-crm-token", "psa": "p2c-psa-token", "erp": "p2c-erp-token"}
+
+
+class ScenarioTimeoutError(AssertionError):
+    """``ctx.eventually`` ran out of time."""
+
+
+class OrchestratorDriver(Protocol):
+    """How the engine gives a scenario a fresh system under test."""
+
+    name: str
+
+    def reset(self) -> None:
+        """Give the orchestrator a clean slate before a scenario (restart, or the SUT's own reset hook)."""
+
+
+@dataclass(slots=True)
+class SystemHandle:
+    """One simulator: its control plane and an authenticated vendor-API client."""
+
+    name: str
+    url: str
+    admin: AdminClient
+    api: httpx.Client
+
+    @classmethod
+    def connect(cls, name: str, url: str, token: str | None = None) -> SystemHandle:
+        """Clients for a simulator at ``url``."""
+        api = httpx.Client(
+            base_url=url,
+            headers={"Authorization": f"Bearer {token or SYSTEM_TOKENS[name]}"},
+            timeout=30.0,
+            trust_env=False,
+        )
+        return cls(name, url, AdminClient(url), api)
+
+    def close(self) -> None:
+        """Close both clients."""
+        self.admin.close()
+        self.api.close()
+
+
+@dataclass(slots=True)
+class ScenarioContext:
+    """What a scenario works with."""
+
+    crm: SystemHandle
+    psa: SystemHandle
+    erp: SystemHandle
+    orchestrator: OrchestratorDriver
+    seed: int
+    profile: str
+    results: list[InvariantResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def systems(self) -> tuple[SystemHandle, SystemHandle, SystemHandle]:
+        """CRM, PSA, ERP."""
+        return (self.crm, self.psa, self.erp)
+
+    def note(self, text: str) -> None:
+        """Add a line to the report."""
+        self.notes.append(text)
+
+    def view(self) -> SystemView:
+        """The current state of all three systems, with their journals."""
+        return SystemView(
+            crm=self.crm.admin.data(),
+            psa=self.psa.admin.data(),
+            erp=self.erp.admin.data(),
+            journals={s.name: s.admin.requests()["requests"] for s in self.systems},
+        )
+
+    def eventually(
+        self,
+        condition: Callable[[], bool],
+        *,
+        timeout_s: float = 60.0,
+        interval_s: float = 0.2,
+        what: str = "condition",
+    ) -> None:
+        """Poll ``condition`` until it holds, or fail after ``timeout_s``."""
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            if condition():
+                return
+            time.sleep(interval_s)
+        raise ScenarioTimeoutError(f"timed out after {timeout_s}s waiting for {what}")
+
+    def settle(self, *, quiet_s: float = 1.5, timeout_s: float = 60.0) -> None:
+        """Wait until no simulator has seen a vendor request for ``quiet_s`` (the orchestrator is idle)."""
+        end = time.monotonic() + timeout_s
+        totals = [s.admin.requests(limit=1)["total"] for s in (self.psa, self.erp, self.crm)]
+        quiet_since = time.monotonic()
+        while time.monotonic() < end:
+            time.sleep(min(0.25, quiet_s / 4))
+            now_totals = [s.admin.requests(limit=1)["total"] for s in (self.psa, self.erp, self.crm)]
+            if now_totals != totals:
+                totals, quiet_since = now_totals, time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_s:
+                return
+        raise ScenarioTimeoutError(f"systems did not go quiet for {quiet_s}s within {timeout_s}s")
+
+    def expect(self, *invariants: Invariant) -> list[InvariantResult]:
+        """Check invariants against the current state and record the results."""
+        view = self.view()
+        out = [InvariantResult(inv.name, inv.doc, inv(view)) for inv in invariants]
+        self.results.extend(out)
+        return out
+
+
+ScenarioFunc = Callable[[ScenarioContext], None]
+
+
+@dataclass(slots=True, frozen=True)
+class ScenarioDef:
+    """A registered scenario."""
+
+    name: str
+    suite: str
+    doc: str
+    func: ScenarioFunc
+
+
+SCENARIOS: dict[str, ScenarioDef] = {}
+
+
+def scenario(name: str, *, suite: str) -> Callable[[ScenarioFunc], ScenarioFunc]:
+    """Register a scenario; its docstring is required (it is the report text)."""
+
+    def deco(func: ScenarioFunc) -> ScenarioFunc:
+        doc = inspect.getdoc(func)
+        if not doc:
+            raise ValueError(f"scenario {name} needs a docstring: it is the report text")
+        if name in SCENARIOS and SCENARIOS[name].func is not func:
+            raise ValueError(f"scenario {name} is registered twice")
+        SCENARIOS[name] = ScenarioDef(name, suite, " ".join(doc.split()), func)
+        return func
+
+    return deco
+
+
+@dataclass(slots=True)
+class ScenarioResult:
+    """What a scenario run produced."""
+
+    name: str
+    suite: str
+    doc: str
+    seed: int
+    world_hash: str
+    status: str  # passed | failed | error
+    duration_s: float
+    invariants: list[InvariantResult]
+    notes: list[str]
+    error: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> int:
+        """How many violations in all."""
+        return sum(len(r.violations) for r in self.invariants)
+
+
+def select(names: Sequence[str] | None = None) -> list[ScenarioDef]:
+    """Scenarios by name (all, in registration order, when none are named)."""
+    if not names:
+        return list(SCENARIOS.values())
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        raise KeyError(f"unknown scenario(s): {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    return [SCENARIOS[n] for n in names]
+
+
+def prepare(ctx: ScenarioContext) -> str:
+    """Reset and re-seed every simulator, then give the orchestrator a clean slate. Returns the world hash."""
+    hashes = set()
+    for system in ctx.systems:
+        system.admin.reset()
+        hashes.add(system.admin.seed(ctx.seed, ctx.profile)["world_hash"])
+    ctx.orchestrator.reset()
+    return ",".join(sorted(hashes))
+
+
+def run_scenarios(
+    scenarios: Iterable[ScenarioDef], make_context: Callable[[], ScenarioContext]
+) -> Iterator[ScenarioResult]:
+    """Run scenarios one after another, yielding each result as it finishes."""
+    for sc in scenarios:
+        ctx = make_context()
+        started = time.monotonic()
+        world_hash, error = "", None
+        try:
+            world_hash = prepare(ctx)
+            sc.func(ctx)
+        except AssertionError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a scenario that crashes is reported, never hidden
+            error = "".join(traceback.format_exception_only(exc)).strip()
+            ctx.note(traceback.format_exc(limit=5))
+        status = "error" if error else ("failed" if any(not r.passed for r in ctx.results) else "passed")
+        if error is None and not ctx.results:
+            status, error = "error", "the scenario checked no invariant"
+        yield ScenarioResult(
+            name=sc.name,
+            suite=sc.suite,
+            doc=sc.doc,
+            seed=ctx.seed,
+            world_hash=world_hash,
+            status=status,
+            duration_s=round(time.monotonic() - started, 3),
+            invariants=ctx.results,
+            notes=ctx.notes,
+            error=error,
+            facts=ctx.facts,
+        )

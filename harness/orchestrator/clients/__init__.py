@@ -1,0 +1,1 @@
+"""Vendor clients of the orchestrator (aiohttp on the hot posting path)."""

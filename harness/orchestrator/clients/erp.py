@@ -1,0 +1,50 @@
+"""NetSuite REST client: reference look-ups by external id and time postings."""
+
+from __future__ import annotations
+
+from harness.orchestrator.clients.http import PermanentError, VendorCallError, VendorHttp
+
+RECORD = "/services/rest/record/v1"
+
+
+def id_from_location(location: str) -> str:
+    """NetSuite answers a create with 204 and the new record's URL in ``Location``."""
+    return location.rstrip("/").rsplit("/", 1)[-1]
+
+
+class ErpClient:
+    """What the orchestrator does in the ERP."""
+
+    def __init__(self, http: VendorHttp) -> None:
+        self.http = http
+
+    async def internal_id(self, record_type: str, external_id: str, correlation_id: str) -> str | None:
+        """The internal id of the record with this external id, or None when there is none."""
+        try:
+            reply = await self.http.call(
+                "GET", f"{RECORD}/{record_type}/eid:{external_id}", correlation_id=correlation_id
+            )
+        except PermanentError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return str(reply.body["id"])
+
+    async def upsert_time_bill(self, external_id: str, body: dict[str, object], correlation_id: str) -> str:
+        """``PUT timeBill/eid:<external_id>``: idempotent; a retry after a lost response updates, never duplicates."""
+        reply = await self.http.call(
+            "PUT", f"{RECORD}/timeBill/eid:{external_id}", json=body, correlation_id=correlation_id
+        )
+        return self._located(reply.headers)
+
+    async def create_time_bill(self, body: dict[str, object], correlation_id: str) -> str:
+        """``POST timeBill``: not idempotent (a retry after a lost response posts twice)."""
+        reply = await self.http.call("POST", f"{RECORD}/timeBill", json=body, correlation_id=correlation_id)
+        return self._located(reply.headers)
+
+    @staticmethod
+    def _located(headers: object) -> str:
+        location = getattr(headers, "get", lambda _k: None)("Location")
+        if not location:
+            raise VendorCallError("NetSuite answered without a Location header")
+        return id_from_location(str(location))

@@ -1,0 +1,67 @@
+"""Kantata OX client: the change feed, timesheet submissions and time entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from harness.orchestrator.clients.http import VendorHttp
+
+API = "/api/v1"
+PER_PAGE = 200
+
+
+def _records(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of a side-loaded envelope, in ``results`` order (the only reliable order)."""
+    return [body[r["key"]][r["id"]] for r in body.get("results", []) if r["id"] in body.get(r["key"], {})]
+
+
+class PsaClient:
+    """What the orchestrator reads from and writes to the PSA."""
+
+    def __init__(self, http: VendorHttp) -> None:
+        self.http = http
+
+    async def events(
+        self, event_types: Iterable[str], created_after: str | None, correlation_id: str
+    ) -> list[dict[str, Any]]:
+        """Every feed event of these types after ``created_after`` (all pages)."""
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params = {"event_types": ",".join(event_types), "page": str(page), "per_page": str(PER_PAGE)}
+            if created_after:
+                params["created_after"] = created_after
+            reply = await self.http.call(
+                "GET", f"{API}/subscribed_events.json", params=params, correlation_id=correlation_id
+            )
+            out.extend(_records(reply.body))
+            meta = reply.body.get("meta", {})
+            if page >= int(meta.get("page_count", 1) or 1):
+                return out
+            page += 1
+
+    async def submission(self, submission_id: str, correlation_id: str) -> dict[str, Any] | None:
+        """A timesheet submission by id."""
+        reply = await self.http.call(
+            "GET",
+            f"{API}/timesheet_submissions.json",
+            params={"only": submission_id},
+            correlation_id=correlation_id,
+        )
+        found = _records(reply.body)
+        return found[0] if found else None
+
+    async def time_entries(self, ids: list[str], correlation_id: str) -> list[dict[str, Any]]:
+        """Time entries by id, fetched in pages of at most 200."""
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(ids), PER_PAGE):
+            chunk = ids[start : start + PER_PAGE]
+            reply = await self.http.call(
+                "GET",
+                f"{API}/time_entries.json",
+                params={"only": ",".join(chunk), "per_page": str(PER_PAGE)},
+                correlation_id=correlation_id,
+            )
+            out.extend(_records(reply.body))
+        return out

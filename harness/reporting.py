@@ -1,0 +1,104 @@
+"""Scenario reports: a console table, JSON, JUnit XML and Markdown, all from the same results."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from harness.engine import ScenarioResult
+
+STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta"}
+
+
+def summary_line(results: Sequence[ScenarioResult]) -> str:
+    """The plain closing line: ``scenarios: N passed, N failed`` (errors count as failed)."""
+    passed = sum(r.status == "passed" for r in results)
+    return f"scenarios: {passed} passed, {len(results) - passed} failed"
+
+
+def print_table(results: Sequence[ScenarioResult], console: Console | None = None) -> None:
+    """Print one row per scenario and every violation under it."""
+    out = console or Console()
+    table = Table(title="p2c scenarios", show_lines=False)
+    for col in ("scenario", "suite", "status", "invariants", "violations", "seconds"):
+        table.add_column(col)
+    for r in results:
+        style = STATUS_STYLE.get(r.status, "")
+        passed = sum(i.passed for i in r.invariants)
+        table.add_row(
+            r.name,
+            r.suite,
+            f"[{style}]{r.status}[/]",
+            f"{passed}/{len(r.invariants)}",
+            str(r.violations),
+            f"{r.duration_s:.1f}",
+        )
+    out.print(table)
+    for r in results:
+        if r.error:
+            out.print(f"[magenta]{r.name}[/]: {r.error}")
+        for inv in r.invariants:
+            for v in inv.violations[:10]:
+                out.print(f"[red]{r.name}[/] {inv.name} [{v.severity}]: {v.message}")
+            if len(inv.violations) > 10:
+                out.print(f"[red]{r.name}[/] {inv.name}: ... {len(inv.violations) - 10} more")
+    seeds = sorted({r.seed for r in results})
+    hashes = sorted({r.world_hash for r in results if r.world_hash})
+    out.print(f"seed {', '.join(map(str, seeds))}; world {', '.join(hashes) or '-'}")
+    out.print(summary_line(results), markup=False, highlight=False)
+
+
+def to_dict(result: ScenarioResult) -> dict[str, Any]:
+    """JSON-ready form of a result."""
+    data = asdict(result)
+    data["violations"] = result.violations
+    return data
+
+
+def write_json(results: Sequence[ScenarioResult], path: Path) -> None:
+    """All results as one JSON document."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {"summary": summary_line(results), "scenarios": [to_dict(r) for r in results]}
+    path.write_text(json.dumps(doc, indent=2, default=str))
+
+
+def write_junit(results: Sequence[ScenarioResult], path: Path) -> None:
+    """JUnit XML: one test case per scenario, a failure per violated invariant."""
+    suite = ET.Element(
+        "testsuite",
+        name="p2c-scenarios",
+        tests=str(len(results)),
+        failures=str(sum(r.status == "failed" for r in results)),
+        errors=str(sum(r.status == "error" for r in results)),
+        time=f"{sum(r.duration_s for r in results):.3f}",
+    )
+    for r in results:
+        case = ET.SubElement(
+            suite, "testcase", classname=f"p2c.{r.suite.replace(' ', '_')}", name=r.name, time=f"{r.duration_s:.3f}"
+        )
+        if r.error:
+            ET.SubElement(case, "error", message=r.error).text = "\n".join(r.notes)
+        for inv in r.invariants:
+            if inv.violations:
+                text = "\n".join(
+                    f"[{v.severity}] {v.message} {json.dumps(v.evidence, default=str)}" for v in inv.violations
+                )
+                ET.SubElement(case, "failure", message=f"{inv.name}: {len(inv.violations)} violation(s)").text = text
+        ET.SubElement(case, "system-out").text = f"{r.doc}\nseed={r.seed} world={r.world_hash}\n" + "\n".join(r.notes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def to_markdown(results: Sequence[ScenarioResult]) -> str:
+    """A Markdown summary (for CI job summaries and load reports)."""
+    lines = ["| scenario | suite | status | violations | seconds |", "|---|---|---|---|---|"]
+    lines += [f"| {r.name} | {r.suite} | {r.status} | {r.violations} | {r.duration_s:.1f} |" for r in results]
+    lines += ["", summary_line(results)]
+    return "\n".join(lines)
