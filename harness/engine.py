@@ -110,18 +110,24 @@ class ScenarioContext:
         raise ScenarioTimeoutError(f"timed out after {timeout_s}s waiting for {what}")
 
     def settle(self, *, quiet_s: float = 1.5, timeout_s: float = 60.0) -> None:
-        """Wait until no simulator has seen a vendor request for ``quiet_s`` (the orchestrator is idle)."""
+        """Wait until no simulator has seen a write for ``quiet_s`` (reads go on: integrations poll)."""
         end = time.monotonic() + timeout_s
-        totals = [s.admin.requests(limit=1)["total"] for s in (self.psa, self.erp, self.crm)]
+        last_ids = {s.name: 0 for s in self.systems}
         quiet_since = time.monotonic()
         while time.monotonic() < end:
-            time.sleep(min(0.25, quiet_s / 4))
-            now_totals = [s.admin.requests(limit=1)["total"] for s in (self.psa, self.erp, self.crm)]
-            if now_totals != totals:
-                totals, quiet_since = now_totals, time.monotonic()
-            elif time.monotonic() - quiet_since >= quiet_s:
+            wrote = False
+            for system in self.systems:
+                entries = system.admin.requests(since_id=last_ids[system.name])["requests"]
+                if entries:
+                    last_ids[system.name] = entries[-1]["id"]
+                    wrote = wrote or any(e["method"] not in ("GET", "HEAD") for e in entries)
+            now = time.monotonic()
+            if wrote:
+                quiet_since = now
+            elif now - quiet_since >= quiet_s:
                 return
-        raise ScenarioTimeoutError(f"systems did not go quiet for {quiet_s}s within {timeout_s}s")
+            time.sleep(min(0.25, quiet_s / 4))
+        raise ScenarioTimeoutError(f"systems did not stop writing for {quiet_s}s within {timeout_s}s")
 
     def expect(self, *invariants: Invariant) -> list[InvariantResult]:
         """Check invariants against the current state and record the results."""

@@ -218,7 +218,7 @@ def _build(seed: int, profile: str, today: date) -> World:
         project = Project(
             psa_id=2000 + i,
             key=f"PRJ-{i:05d}",
-            name=f"{customer.name.split()[0]} {rng.choice(_PROJECT_KINDS)}",
+            name=f"{customer.name.split()[0].rstrip(',')} {rng.choice(_PROJECT_KINDS)}",
             customer_key=customer.key,
             billing_model=models[rng.randrange(len(models))],
             currency=customer.currency,

@@ -1,0 +1,1 @@
+"""The PSA simulator: Kantata OX (formerly Mavenlink) API v1."""

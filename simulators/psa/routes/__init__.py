@@ -1,0 +1,1 @@
+"""Kantata OX API v1 routes (``/api/v1/{resource}.json``)."""
