@@ -161,7 +161,7 @@ class Fleet:
         try:
             for svc in self.services.values():
                 svc.wait_healthy()
-        except FleetError:
+        except BaseException:  # FleetError, or Ctrl-C during start-up: never leave processes behind
             self.stop()
             raise
 

@@ -92,43 +92,42 @@ def sandbox_up(seed: int, profile: str, no_orchestrator: bool, tls: bool, orches
     """Serve CRM :8101, PSA :8102, ERP :8103 and the orchestrator :8100 until Ctrl-C."""
     run_dir = Path(".p2c/sandbox")
     env = _env_pairs(orchestrator_env)
+    ca = None
     if tls:
         from simulators._core.tls import ensure_local_ca
 
-        env.setdefault("SSL_CERT_FILE", str(ensure_local_ca().ca_cert))
-    with running_fleet(
-        seed=seed,
-        profile=profile,
-        orchestrator=not no_orchestrator,
-        orchestrator_env=env,
-        ports=SANDBOX_PORTS,
-        run_dir=run_dir,
-        tls=tls,
-    ) as fleet:
-        table = Table(title=f"p2c sandbox (seed {seed}, profile {profile})")
-        table.add_column("service")
-        table.add_column("url")
-        table.add_column("control plane / status")
-        for name, url in fleet.urls.items():
-            table.add_row(name, url, f"{url}/status" if name == "orchestrator" else f"{url}/__admin/health")
-        console.print(table)
-        if tls:
-            from simulators._core.tls import ensure_local_ca
+        ca = ensure_local_ca().ca_cert
+        env.setdefault("SSL_CERT_FILE", str(ca))
+    stop = False
 
-            console.print(f"trust this CA: {ensure_local_ca().ca_cert}")
-        console.print(f"logs in {run_dir}; Ctrl-C stops everything")
-        stop = False
+    def _stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
 
-        def _stop(*_: object) -> None:
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGTERM, _stop)
-        try:
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        with running_fleet(
+            seed=seed,
+            profile=profile,
+            orchestrator=not no_orchestrator,
+            orchestrator_env=env,
+            ports=SANDBOX_PORTS,
+            run_dir=run_dir,
+            tls=tls,
+        ) as fleet:
+            table = Table(title=f"p2c sandbox (seed {seed}, profile {profile})")
+            for col in ("service", "url", "control plane / status"):
+                table.add_column(col)
+            for name, url in fleet.urls.items():
+                table.add_row(name, url, f"{url}/status" if name == "orchestrator" else f"{url}/__admin/health")
+            console.print(table)
+            if ca is not None:
+                console.print(f"trust this CA: {ca}")
+            console.print(f"logs in {run_dir}; Ctrl-C stops everything")
             while not stop:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+                time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
     console.print("sandbox stopped")
 
 

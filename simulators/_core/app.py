@@ -82,6 +82,8 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error in %s %s", request.method, request.url.path)
-        return _render(runtime_of(request), spec.transport_error(500, None))
+        return _render(
+            runtime_of(request), spec.transport_error(500, f"Unexpected simulator error: {type(exc).__name__}")
+        )
 
     return app

@@ -135,7 +135,9 @@ class FaultEngine:
 
     def add(self, rule_in: FaultRuleIn) -> FaultRule:
         """Install a rule; a rule with an existing id replaces it."""
-        rule_id = rule_in.id or f"fault-{next(self._ids)}"
+        rule_id = rule_in.id
+        while rule_id is None or (rule_in.id is None and rule_id in self._rules):
+            rule_id = f"fault-{next(self._ids)}"
         rule = FaultRule(**{**rule_in.model_dump(), "id": rule_id})
         self._rules[rule_id] = rule
         return rule

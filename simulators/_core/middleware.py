@@ -33,7 +33,7 @@ def _transport_of(send: Send) -> asyncio.Transport | None:
     # request cycle, which holds the connection's transport.
     owner = getattr(send, "__self__", None)
     transport = getattr(owner, "transport", None)
-    return transport if isinstance(transport, asyncio.BaseTransport) else None  # type: ignore[return-value]
+    return transport if callable(getattr(transport, "abort", None)) else None
 
 
 async def reset_connection(send: Send, rule_id: str) -> None:
@@ -72,6 +72,7 @@ class SimulatorMiddleware:
         started = time.perf_counter()
         at = runtime.clock.now().isoformat()
         status = 0
+        started_status: list[int] = [0]
         firing: FaultRule | None = None
 
         def record() -> None:
@@ -82,7 +83,7 @@ class SimulatorMiddleware:
                     method=req.method,
                     path=path,
                     query=scope.get("query_string", b"").decode("latin-1"),
-                    status=status,
+                    status=status or started_status[0],
                     tenant=req.tenant,
                     correlation_id=headers.get("x-correlation-id"),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -116,7 +117,7 @@ class SimulatorMiddleware:
                         return
 
             if faults.empty or not faults.may_fire(facts, FaultPhase.AFTER):
-                status = await self._run(scope, receive, send, extra_headers)
+                status = await self._run(scope, receive, send, extra_headers, started_status)
                 return
 
             # An after-phase rule may fire: run the handler to completion, then decide on the response.
@@ -125,7 +126,7 @@ class SimulatorMiddleware:
             async def capture(message: Message) -> None:
                 buffered.append(message)
 
-            status = await self._run(scope, receive, capture, extra_headers)
+            status = await self._run(scope, receive, capture, extra_headers, started_status)
             after = faults.fire(facts, FaultPhase.AFTER)
             if after is not None:
                 firing = after
@@ -142,17 +143,20 @@ class SimulatorMiddleware:
                 await send(message)
         except ConnectionResetByFault:
             status = 0
+            started_status[0] = 0
             raise
         finally:
             record()
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, extra_headers: list[tuple[bytes, bytes]]) -> int:
+    async def _run(
+        self, scope: Scope, receive: Receive, send: Send, extra_headers: list[tuple[bytes, bytes]], seen: list[int]
+    ) -> int:
         status = 0
 
         async def wrapped(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status = seen[0] = message["status"]
                 if extra_headers:
                     message = dict(message, headers=[*message.get("headers", []), *extra_headers])
             await send(message)

@@ -163,6 +163,7 @@ class SimRuntime(Generic[StoreT, SettingsT]):
 
     def seed(self, seed: int, profile: str | None = None) -> World:
         """Re-seed everything from ``seed``: data (from the profile's world), faults RNG and clock."""
+        build_world(seed, profile or self.settings.profile, start=self.settings.clock_start)  # KeyError first
         self.settings.seed = seed
         if profile is not None:
             self.settings.profile = profile

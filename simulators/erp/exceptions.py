@@ -114,10 +114,13 @@ def validation_error(errors: Sequence[Any]) -> VendorError:
     kind = first.get("type", "")
     if kind == "extra_forbidden":
         return NonexistentField(f"Invalid field name: {path}. The record has no such field.", error_path=path)
-    if first.get("loc", ("",))[0] == "query":
-        return InvalidParameter(f"Invalid query parameter {path}: {first.get('msg', 'invalid value')}.")
+    where = first.get("loc", ("",))[0]
+    if where in ("query", "path"):
+        return InvalidParameter(f"Invalid {where} parameter {path}: {first.get('msg', 'invalid value')}.")
     if kind == "json_invalid":
         return InvalidContent("The request body is not valid JSON.")
+    if path is None:
+        return InvalidContent(f"Invalid request body: {first.get('msg', 'invalid value')}.")
     return InvalidContent(f"Invalid value for field {path}: {first.get('msg', 'invalid value')}.", error_path=path)
 
 

@@ -191,7 +191,7 @@ class ErpStore:
         """Delete a record (a timeBill in a closed period cannot be deleted)."""
         rec = self.get(record_type, ref)
         if isinstance(rec, TimeBill):
-            self._period_for_posting(rec.tranDate, refuse_redate=True)
+            self._ensure_posting_period_open(rec)
         del self.records[record_type][rec.id]
 
     # -- periods --------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ class ErpStore:
         period.state = state
         return period
 
-    def _period_for_posting(self, day: date, refuse_redate: bool = False) -> AccountingPeriod:
+    def _period_for_posting(self, day: date) -> AccountingPeriod:
         period = self.period_for(day)
         if period is None:
             raise UserError(
@@ -223,7 +223,7 @@ class ErpStore:
             )
         if not period.closed:
             return period
-        if self.ctx.settings().closed_period_policy == "redate_to_first_open" and not refuse_redate:
+        if self.ctx.settings().closed_period_policy == "redate_to_first_open":
             later = sorted(
                 (p for p in self.records["accountingPeriod"].values() if p.startDate > period.endDate and not p.closed),
                 key=lambda p: p.startDate,
@@ -235,6 +235,15 @@ class ErpStore:
             "Posting is not allowed by your NetSuite settings.",
             error_path="tranDate",
         )
+
+    def _ensure_posting_period_open(self, bill: TimeBill) -> None:
+        period = self.records["accountingPeriod"].get(bill.postingPeriod)
+        if period is not None and period.closed:
+            raise PeriodClosed(
+                f"The transaction date {bill.tranDate.isoformat()} falls in the closed accounting period "
+                f"{period.periodName}. Posting is not allowed by your NetSuite settings.",
+                error_path="tranDate",
+            )
 
     # -- timeBill -------------------------------------------------------------------------------------------
     def _check_refs(self, data: TimeBillInput) -> None:
@@ -285,7 +294,7 @@ class ErpStore:
             data.externalId = external_id
             return self.create_time_bill(data), True
         self._check_refs(data)
-        self._period_for_posting(existing.tranDate, refuse_redate=True)
+        self._ensure_posting_period_open(existing)
         period = self._period_for_posting(data.tranDate)
         for name in ("employee", "customer", "hours", "tranDate", "isBillable", "approvalStatus", "rate", "memo"):
             setattr(existing, name, getattr(data, name))

@@ -18,13 +18,18 @@ def ledger(tmp_path: Path) -> Iterator[Ledger]:
 
 
 def _approval(event_id: int, submission: str) -> dict[str, object]:
-    return {"id": str(event_id), "event_type": "timesheet_submission:approved", "subject_id": submission,
-            "created_at": "2026-10-30T09:00:00+00:00"}
+    return {
+        "id": str(event_id),
+        "event_type": "timesheet_submission:approved",
+        "subject_id": submission,
+        "created_at": "2026-10-30T09:00:00+00:00",
+    }
 
 
 def _work(submission: str) -> NewWork:
-    return NewWork("psa.submission.approved", f"psa:submission:{submission}", {"submission_id": submission},
-                   f"corr-{submission}")
+    return NewWork(
+        "psa.submission.approved", f"psa:submission:{submission}", {"submission_id": submission}, f"corr-{submission}"
+    )
 
 
 def test_same_event_id_is_accepted_once(ledger: Ledger) -> None:
@@ -49,8 +54,7 @@ def test_complete_enqueues_children_and_records_posting_atomically(ledger: Ledge
     (item,) = ledger.due(10)
     assert item.key == "psa:time_entry:5"
     ledger.complete(item, posting=("erp.timeBill", "12", "7.50"))
-    assert ledger.counts() == {"pending": 0, "done": 2, "dead": 0, "postings": 1, "events": 1,
-                               "dead_letters_open": 0}
+    assert ledger.counts() == {"pending": 0, "done": 2, "dead": 0, "postings": 1, "events": 1, "dead_letters_open": 0}
 
 
 def test_retry_later_hides_item_until_due(ledger: Ledger) -> None:

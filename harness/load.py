@@ -1,0 +1,532 @@
+"""The load launcher: a fleet, a Locust run in a subprocess, a drain, then the invariants.
+
+Locust lives only in its own process (``import locust`` monkey-patches the interpreter with gevent), so
+this module never imports it: it finds a locustfile in the ``load`` package by name, runs
+``python -m locust --headless`` against the PSA simulator with the other systems' URLs in the
+environment, waits for the orchestrator to post everything that was approved, and checks the same
+invariants as the scenario suites over the simulators' state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import pkgutil
+import re
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.drivers import ReferenceOrchestrator
+from harness.engine import SYSTEM_TOKENS, ScenarioContext, ScenarioTimeoutError, SystemHandle
+from harness.fleet import Fleet, free_port, running_fleet
+from harness.invariants import InvariantResult, SystemView
+from scenarios.invariants import (
+    approved_billable,
+    no_approved_entry_lost,
+    no_duplicate_postings,
+    only_approved_billable_time_posted,
+    posted_hours_equal_approved_hours,
+)
+from scenarios.links import postings_by_entry
+
+LOAD_PACKAGE = "load"
+HARD_TIMEOUT_MARGIN_S = 60.0
+"""How long past ``--duration`` (plus the stop timeout) Locust may take to start and report, before it is killed."""
+STOP_TIMEOUT_S = 10
+"""Locust's ``--stop-timeout``: at the end of the run, users finish their current cycle for up to this long."""
+QUIET_S = 1.5
+"""After the last posting, the systems must see no vendor request for this long before state is read."""
+INVARIANTS = (
+    no_approved_entry_lost,
+    no_duplicate_postings,
+    only_approved_billable_time_posted,
+    posted_hours_equal_approved_hours,
+)
+_TIMESPAN = re.compile(r"^(?:(?P<h>\d+)h)?\s*(?:(?P<m>\d+)m)?\s*(?:(?P<s>\d+)s)?$")
+
+
+class LoadError(RuntimeError):
+    """A load run could not be carried out (Locust did not start, hung, or wrote no statistics)."""
+
+
+class UnknownLocustfileError(LookupError):
+    """No locustfile in ``load/`` has the requested name."""
+
+
+def available_locustfiles() -> list[str]:
+    """The names ``run_load`` accepts (module ``load/month_end.py`` is ``month-end``), sorted."""
+    spec = importlib.util.find_spec(LOAD_PACKAGE)
+    paths = list(spec.submodule_search_locations or []) if spec else []
+    return sorted(
+        m.name.replace("_", "-") for m in pkgutil.iter_modules(paths) if not m.ispkg and not m.name.startswith("_")
+    )
+
+
+def locustfile_path(name: str) -> Path:
+    """The file of the locustfile called ``name`` (``month-end`` or ``month_end``), without importing it.
+
+    Raises:
+        UnknownLocustfileError: there is no such locustfile; the message lists the available ones.
+    """
+    module = name.strip().replace("-", "_")
+    available = available_locustfiles()
+    if module.replace("_", "-") not in available:
+        listed = ", ".join(available) or "(none)"
+        raise UnknownLocustfileError(f"unknown locustfile {name!r}; available: {listed}")
+    spec = importlib.util.find_spec(f"{LOAD_PACKAGE}.{module}")  # imports the package, never the locustfile
+    if spec is None or spec.origin is None:
+        raise UnknownLocustfileError(f"locustfile {name!r} has no source file")
+    return Path(spec.origin)
+
+
+def parse_timespan(text: str) -> float:
+    """Seconds in a Locust time span (``90``, ``10s``, ``5m``, ``1h30m``).
+
+    Raises:
+        ValueError: not a time span.
+    """
+    value = text.strip()
+    if value.isdigit():
+        return float(value)
+    found = _TIMESPAN.match(value)
+    if not value or found is None:
+        raise ValueError(f"not a time span: {text!r} (use e.g. 30s, 5m, 1h30m)")
+    return float(int(found["h"] or 0) * 3600 + int(found["m"] or 0) * 60 + int(found["s"] or 0))
+
+
+@dataclass(slots=True, frozen=True)
+class EndpointStats:
+    """One row of Locust's statistics (a request name, or ``Aggregated``)."""
+
+    method: str
+    name: str
+    requests: int
+    failures: int
+    median_ms: float
+    p95_ms: float
+    p99_ms: float
+    rps: float
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """What a load run produced: Locust's figures, the drain, the generator's CPU and the invariants."""
+
+    name: str
+    seed: int
+    profile: str
+    users: int
+    spawn_rate: float
+    duration: str
+    workers: int
+    exit_code: int
+    requests: int
+    failures: int
+    rps: float
+    endpoints: list[EndpointStats]
+    load_s: float
+    drain_s: float
+    drained: bool
+    generator_cpu_s: float
+    approved_billable_entries: int
+    posted_entries: int
+    invariants: list[InvariantResult]
+    duration_s: float
+    run_dir: Path | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def generator_cpu_percent(self) -> float:
+        """Locust's CPU time over the load phase, in percent of one core (summed over its processes)."""
+        return round(100.0 * self.generator_cpu_s / self.load_s, 1) if self.load_s > 0 else 0.0
+
+    @property
+    def violations(self) -> int:
+        """How many invariant violations in all."""
+        return sum(len(r.violations) for r in self.invariants)
+
+    @property
+    def passed(self) -> bool:
+        """Locust exited 0, no request failed, the orchestrator drained and every invariant held."""
+        return self.exit_code == 0 and self.failures == 0 and self.drained and self.violations == 0
+
+    def summary(self) -> str:
+        """A plain-text report (the CLI prints it)."""
+        lines = [
+            f"load {self.name}: seed {self.seed}, profile {self.profile}, {self.users} users "
+            f"(spawn {self.spawn_rate}/s, {self.workers} workers) for {self.duration}",
+            f"locust exit {self.exit_code}: {self.requests} requests, {self.failures} failures, {self.rps:.1f} req/s; "
+            f"generator CPU {self.generator_cpu_s:.1f} s = {self.generator_cpu_percent}% of one core",
+        ]
+        for e in self.endpoints:
+            lines.append(
+                f"  {e.method:6} {e.name:48} {e.requests:7} req {e.failures:5} fail "
+                f"p50 {e.median_ms:6.0f} ms p95 {e.p95_ms:6.0f} ms p99 {e.p99_ms:6.0f} ms {e.rps:8.1f}/s"
+            )
+        lines.append(
+            f"drain: {'done' if self.drained else 'NOT DONE'} in {self.drain_s:.1f} s "
+            f"({self.posted_entries}/{self.approved_billable_entries} approved billable entries posted)"
+        )
+        for r in self.invariants:
+            lines.append(f"  {'PASS' if r.passed else 'FAIL'} {r.name}: {r.doc}")
+            lines.extend(f"       - [{v.severity}] {v.message}" for v in r.violations[:10])
+            if len(r.violations) > 10:
+                lines.append(f"       ... and {len(r.violations) - 10} more")
+        lines.extend(self.notes)
+        logs = f"logs in {self.run_dir}" if self.run_dir else "pass a run directory to keep the logs"
+        lines.append(f"{'PASSED' if self.passed else 'FAILED'} in {self.duration_s:.1f} s; {logs}")
+        return "\n".join(lines)
+
+
+def _percentile(times: Mapping[int, int], count: int, share: float) -> float:
+    """Locust's percentile over its histogram of rounded response times (ms -> count)."""
+    if count == 0:
+        return 0.0
+    slower_allowed = count - int(count * share)
+    seen = 0
+    for ms in sorted(times, reverse=True):
+        seen += times[ms]
+        if seen >= slower_allowed:
+            return float(ms)
+    return 0.0
+
+
+def _span_s(rows: list[dict[str, Any]]) -> float:
+    """Seconds from the first request's start to the last request (Locust's own RPS denominator)."""
+    starts = [float(r["start_time"]) for r in rows if r.get("start_time")]
+    ends = [float(r["last_request_timestamp"]) for r in rows if r.get("last_request_timestamp")]
+    return max(ends) - min(starts) if starts and ends else 0.0
+
+
+def _endpoint(method: str, name: str, rows: list[dict[str, Any]], span_s: float) -> EndpointStats:
+    """One endpoint's figures from one or more serialised Locust stats entries, rates over ``span_s``."""
+    times: dict[int, int] = defaultdict(int)
+    for row in rows:
+        for ms, n in row.get("response_times", {}).items():
+            times[int(float(ms))] += int(n)
+    requests = sum(int(r["num_requests"]) for r in rows)
+    return EndpointStats(
+        method=method,
+        name=name,
+        requests=requests,
+        failures=sum(int(r["num_failures"]) for r in rows),
+        median_ms=_percentile(times, requests, 0.5),
+        p95_ms=_percentile(times, requests, 0.95),
+        p99_ms=_percentile(times, requests, 0.99),
+        rps=round(requests / span_s, 2) if span_s > 0 else 0.0,
+    )
+
+
+def read_stats(path: Path) -> tuple[list[EndpointStats], EndpointStats]:
+    """Per-endpoint and total figures from Locust's final ``--json-file`` statistics.
+
+    The JSON file is written once, after the run; the ``--csv`` files are rewritten every second while it
+    runs and can miss the last second, so the figures come from here.
+
+    Raises:
+        LoadError: the file is missing or unreadable (Locust failed before it could write statistics).
+    """
+    try:
+        rows: list[dict[str, Any]] = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise LoadError(f"Locust wrote no statistics ({path}: {exc})") from None
+    span = _span_s(rows)
+    endpoints = [_endpoint(str(r.get("method") or ""), str(r["name"]), [r], span) for r in rows]
+    endpoints.sort(key=lambda e: (e.name, e.method))
+    return endpoints, _endpoint("", "Aggregated", rows, span)
+
+
+def locust_commands(
+    locustfile: Path,
+    host: str,
+    *,
+    users: int,
+    spawn_rate: float,
+    duration: str,
+    workers: int,
+    stats_json: Path,
+    csv_prefix: Path | None,
+    html: Path | None,
+) -> list[list[str]]:
+    """The ``python -m locust`` command lines of a headless, bounded run: the runner first, then workers.
+
+    With ``workers`` > 0 the first command is a master that waits for that many ``--worker`` processes
+    (Locust's own distributed mode, on loopback here; the same flags scale out to other machines). Only
+    the master writes the statistics and reports.
+    """
+    base = [sys.executable, "-m", "locust", "-f", str(locustfile), "--host", host]
+    runner = [
+        *base,
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        f"{spawn_rate:g}",
+        "-t",
+        duration,
+        "--only-summary",
+        "--stop-timeout",
+        str(STOP_TIMEOUT_S),
+        "--exit-code-on-error",
+        "1",
+        "--json-file",
+        str(stats_json.with_suffix("")),  # Locust appends ".json"
+    ]
+    if csv_prefix is not None:
+        runner += ["--csv", str(csv_prefix)]
+    if html is not None:
+        runner += ["--html", str(html)]
+    if workers == 0:
+        return [runner]
+    port = free_port()
+    runner += ["--master", "--expect-workers", str(workers), "--master-bind-host", "127.0.0.1"]
+    runner += ["--master-bind-port", str(port)]
+    worker = [*base, "--worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
+    return [runner] + [worker] * workers
+
+
+def locust_env(fleet: Fleet, seed: int, profile: str) -> dict[str, str]:
+    """The environment of the Locust processes: the systems' URLs and tokens, the seed and profile."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
+    env.update({f"P2C_{name.upper()}_URL": url for name, url in fleet.urls.items()})
+    env.update({f"P2C_{name.upper()}_TOKEN": token for name, token in SYSTEM_TOKENS.items()})
+    env.update({"P2C_SEED": str(seed), "P2C_PROFILE": profile, "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group, then SIGKILL it if it is still there after a few seconds; reap it."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+
+
+def run_locust(commands: list[list[str]], env: Mapping[str, str], log_dir: Path, timeout_s: float) -> tuple[int, float]:
+    """Run Locust (the runner, then any workers) to completion; returns the runner's exit code and the CPU
+    seconds every Locust process used.
+
+    The CPU figure is the growth of this process's reaped-children usage, so it counts exactly the Locust
+    processes (the fleet's servers are still running and not reaped yet).
+
+    Raises:
+        LoadError: Locust ran past ``timeout_s`` (every Locust process group is killed).
+    """
+    cpu_before = _children_cpu_s()
+    procs: list[subprocess.Popen[bytes]] = []
+    logs = [log_dir / ("locust.log" if i == 0 else f"locust-worker-{i}.log") for i in range(len(commands))]
+    try:
+        for argv, log_path in zip(commands, logs, strict=True):
+            with log_path.open("ab") as log:
+                procs.append(
+                    subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=dict(env), start_new_session=True)
+                )
+        try:
+            code = procs[0].wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            raise LoadError(
+                f"Locust did not finish within {timeout_s:.0f} s and was killed:\n{_tail(logs[0])}"
+            ) from None
+        for worker in procs[1:]:  # workers quit when the master does
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.wait(10)
+    finally:
+        for proc in procs:
+            _stop_group(proc)
+    return code, _children_cpu_s() - cpu_before
+
+
+def wait_quiet(systems: Sequence[SystemHandle], *, quiet_s: float, timeout_s: float) -> None:
+    """Wait until none of ``systems`` has seen a vendor request for ``quiet_s``.
+
+    Raises:
+        ScenarioTimeoutError: they kept receiving requests for ``timeout_s``.
+    """
+    end = time.monotonic() + timeout_s
+    totals = [s.admin.requests(limit=1)["total"] for s in systems]
+    quiet_since = time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(min(0.25, quiet_s / 4))
+        now = [s.admin.requests(limit=1)["total"] for s in systems]
+        if now != totals:
+            totals, quiet_since = now, time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
+            return
+    raise ScenarioTimeoutError(
+        f"{', '.join(s.name for s in systems)} did not go quiet for {quiet_s}s in {timeout_s:.0f}s"
+    )
+
+
+def drain(ctx: ScenarioContext, timeout_s: float) -> bool:
+    """Wait until every approved billable PSA entry has reached the ERP, then until the ERP and CRM go quiet.
+
+    The PSA is left out of the quiet check: the orchestrator polls its event feed for ever (every
+    ``ORCH_IDLE_POLL_INTERVAL_S``, 1 s by default), so it never goes quiet; the ERP and CRM only see the
+    orchestrator's writes and look-ups. Returns whether all this happened within ``timeout_s`` (when not,
+    the invariants say what is missing; waiting longer would not change a dead letter).
+    """
+    end = time.monotonic() + timeout_s
+
+    def all_posted() -> bool:
+        eligible = approved_billable(SystemView(crm={}, psa=ctx.psa.admin.data(), erp={}))
+        posted = postings_by_entry(ctx.erp.admin.data().get("timeBill", []))
+        return all(entry_id in posted for entry_id in eligible)
+
+    try:
+        ctx.eventually(all_posted, timeout_s=timeout_s, interval_s=0.25, what="every approved billable entry posted")
+        wait_quiet((ctx.erp, ctx.crm), quiet_s=QUIET_S, timeout_s=max(QUIET_S * 2, end - time.monotonic()))
+    except ScenarioTimeoutError as exc:
+        ctx.note(f"drain: {exc}")
+        return False
+    return True
+
+
+def _close(ctx: ScenarioContext) -> None:
+    for system in ctx.systems:
+        system.close()
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    """The last lines of a log (error messages carry them: a temporary run directory is removed)."""
+    with contextlib.suppress(OSError):
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    return ""
+
+
+def _context(fleet: Fleet, seed: int, profile: str) -> ScenarioContext:
+    return ScenarioContext(
+        crm=SystemHandle.connect("crm", fleet.url("crm")),
+        psa=SystemHandle.connect("psa", fleet.url("psa")),
+        erp=SystemHandle.connect("erp", fleet.url("erp")),
+        orchestrator=ReferenceOrchestrator(fleet),
+        seed=seed,
+        profile=profile,
+    )
+
+
+def run_load(
+    name: str,
+    *,
+    users: int = 10,
+    spawn_rate: float = 10.0,
+    duration: str = "30s",
+    workers: int = 0,
+    html: Path | None = None,
+    csv_prefix: Path | None = None,
+    seed: int = 42,
+    profile: str = "small",
+    settle_timeout_s: float = 120.0,
+    run_dir: Path | None = None,
+    orchestrator_env: Mapping[str, str] | None = None,
+) -> LoadResult:
+    """Start the fleet, run the locustfile ``name`` headless, drain the orchestrator, check the invariants.
+
+    Args:
+        name: a locustfile in ``load/`` (``month-end``); see :func:`available_locustfiles`.
+        users: peak number of Locust users.
+        spawn_rate: users started per second.
+        duration: how long Locust runs (``30s``, ``5m``, ``1h30m``).
+        workers: Locust worker processes under a master (distributed mode on loopback); 0 runs one process.
+        html: write Locust's HTML report here.
+        csv_prefix: also write Locust's CSV statistics with this prefix.
+        seed: the run seed (simulators, orchestrator, locustfile).
+        profile: the world profile the simulators seed.
+        settle_timeout_s: the longest wait for the orchestrator to post everything approved.
+        run_dir: where logs go (default: a temporary directory, removed afterwards).
+        orchestrator_env: extra ``ORCH_*`` settings for the reference orchestrator.
+
+    Raises:
+        UnknownLocustfileError: no such locustfile.
+        ValueError: a bad argument (duration, users, spawn rate, workers).
+        LoadError: Locust hung or wrote no statistics.
+        harness.fleet.FleetError: a server did not start.
+    """
+    locustfile = locustfile_path(name)
+    run_seconds = parse_timespan(duration)
+    if users < 1 or spawn_rate <= 0 or workers < 0 or run_seconds <= 0:
+        raise ValueError("users >= 1, spawn_rate > 0, workers >= 0 and a positive duration are required")
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        temporary = run_dir is None
+        if run_dir is None:
+            run_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="p2c-load-")))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        fleet = stack.enter_context(
+            running_fleet(seed=seed, profile=profile, orchestrator_env=orchestrator_env, run_dir=run_dir)
+        )
+        ctx = _context(fleet, seed, profile)
+        stack.callback(_close, ctx)
+        stats_json = run_dir / "locust-stats.json"
+        commands = locust_commands(
+            locustfile,
+            fleet.url("psa"),
+            users=users,
+            spawn_rate=spawn_rate,
+            duration=duration,
+            workers=workers,
+            stats_json=stats_json,
+            csv_prefix=csv_prefix,
+            html=html,
+        )
+        load_started = time.monotonic()
+        exit_code, cpu_s = run_locust(
+            commands,
+            locust_env(fleet, seed, profile),
+            run_dir,
+            run_seconds + STOP_TIMEOUT_S + HARD_TIMEOUT_MARGIN_S,
+        )
+        load_s = time.monotonic() - load_started
+        try:
+            endpoints, total = read_stats(stats_json)
+        except LoadError as exc:
+            raise LoadError(f"{exc}; Locust exited {exit_code}:\n{_tail(run_dir / 'locust.log')}") from None
+        drain_started = time.monotonic()
+        drained = drain(ctx, settle_timeout_s)
+        drain_s = time.monotonic() - drain_started
+        view = ctx.view()
+        results = [InvariantResult(inv.name, inv.doc, inv(view)) for inv in INVARIANTS]
+        eligible = approved_billable(view)
+        posted = postings_by_entry(view.erp.get("timeBill", []))
+        return LoadResult(
+            name=name,
+            seed=seed,
+            profile=profile,
+            users=users,
+            spawn_rate=spawn_rate,
+            duration=duration,
+            workers=workers,
+            exit_code=exit_code,
+            requests=total.requests,
+            failures=total.failures,
+            rps=total.rps,
+            endpoints=endpoints,
+            load_s=round(load_s, 3),
+            drain_s=round(drain_s, 3),
+            drained=drained,
+            generator_cpu_s=round(cpu_s, 3),
+            approved_billable_entries=len(eligible),
+            posted_entries=sum(1 for entry_id in eligible if entry_id in posted),
+            invariants=results,
+            duration_s=round(time.monotonic() - started, 3),
+            run_dir=None if temporary else run_dir,
+            notes=ctx.notes,
+        )

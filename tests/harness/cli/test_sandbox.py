@@ -1,0 +1,67 @@
+"""``p2c sandbox up`` serves CRM :8101, PSA :8102, ERP :8103 and the orchestrator :8100 until stopped."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+import httpx
+import pytest
+
+from harness.fleet import SANDBOX_PORTS
+
+pytestmark = pytest.mark.servers_only
+
+
+def _wait(url: str, deadline: float) -> httpx.Response:
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(url, timeout=1.0, trust_env=False)
+        except httpx.HTTPError as exc:
+            last = exc
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer: {last}")
+
+
+def _collect(stream: IO[bytes], lines: list[str], ready: threading.Event) -> None:
+    for raw in iter(stream.readline, b""):
+        lines.append(raw.decode())
+        if "Ctrl-C stops everything" in lines[-1]:
+            ready.set()
+
+
+def test_sandbox_up_serves_the_four_ports_and_stops_on_sigint(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli.main", "sandbox", "up", "--seed", "7"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+    assert proc.stdout is not None
+    reader = threading.Thread(target=_collect, args=(proc.stdout, lines, ready), daemon=True)
+    reader.start()
+    try:
+        assert ready.wait(60), "".join(lines)
+        deadline = time.monotonic() + 30
+        for system in ("crm", "psa", "erp"):
+            health = _wait(f"http://127.0.0.1:{SANDBOX_PORTS[system]}/__admin/health", deadline).json()
+            assert health == {"status": "ok", "system": system, "seed": 7, "profile": "small"}
+        assert _wait(f"http://127.0.0.1:{SANDBOX_PORTS['orchestrator']}/health", deadline).status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        reader.join(timeout=10)
+        proc.stdout.close()
+    text = "".join(lines)
+    assert proc.returncode == 0, text
+    for port in SANDBOX_PORTS.values():
+        assert f"127.0.0.1:{port}" in text
+    assert "sandbox stopped" in text
