@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulators._core.clock import ClockMode
+from simulators._core.errors import VendorError
 from simulators._core.faults import FaultRuleIn
 from simulators._core.responses import json_response
 from simulators._core.runtime import DEFAULT_TENANT, SimRuntime
@@ -115,8 +116,11 @@ def build_admin_router() -> APIRouter:
         tenants = doc.get("tenants") if isinstance(doc, dict) else None
         if not isinstance(tenants, dict):
             return _admin_error(400, "expected a snapshot from GET /__admin/state")
-        for name, tenant_doc in tenants.items():
-            sim.tenant(name).store.restore(tenant_doc.get("data", {}))
+        try:
+            for name, tenant_doc in tenants.items():
+                sim.tenant(name).store.restore(tenant_doc.get("data", {}))
+        except (ValueError, TypeError, KeyError, AttributeError, VendorError) as exc:
+            return _admin_error(400, f"not a valid snapshot: {exc}")
         return JSONResponse({"restored": sorted(tenants)})
 
     @router.post("/provider-states")

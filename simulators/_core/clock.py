@@ -25,6 +25,7 @@ class SimClock:
     start: datetime = DEFAULT_START
     mode: ClockMode = "frozen"
     rate: float = 1.0
+    _initial: tuple[ClockMode, float] = field(init=False)
     _anchor: datetime = field(init=False)
     _anchor_mono: float = field(init=False)
     _monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -32,6 +33,7 @@ class SimClock:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None:
             raise ValueError("the simulated clock needs a timezone-aware start")
+        self._initial = (self.mode, self.rate)
         self._anchor = self.start
         self._anchor_mono = self._monotonic()
 
@@ -66,7 +68,8 @@ class SimClock:
         return self.now()
 
     def reset(self) -> None:
-        """Back to the configured start, frozen or running as configured."""
+        """Back to the configured start, mode and rate."""
+        self.mode, self.rate = self._initial
         self._anchor = self.start
         self._anchor_mono = self._monotonic()
 

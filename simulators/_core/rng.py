@@ -13,7 +13,8 @@ def derive_seed(seed: int, *parts: str) -> int:
 
     The derivation is a hash, so adding a new consumer of randomness never shifts the stream of another.
     """
-    digest = hashlib.blake2b(f"{seed}:{'/'.join(parts)}".encode(), digest_size=8).digest()
+    # The unit separator cannot be confused with a character of a name, so ("a/b",) != ("a", "b").
+    digest = hashlib.blake2b("\x1f".join((str(seed), *parts)).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
