@@ -424,11 +424,23 @@ def fuzz(
     profile: str = "small",
     base_url: str | None = None,
     junit_path: Path | None = None,
+    phases: Sequence[str] = ("examples", "coverage", "fuzzing"),
 ) -> FuzzSummary:
     """Fuzz ``system``'s vendor operations with schemathesis, in-process (or against ``base_url``).
 
     Checks: no 5xx, documented status codes and content types, responses valid against the schemas,
-    and every error in the vendor's envelope (:mod:`contracts.checks`).
+    and every error in the vendor's envelope (:mod:`contracts.checks`). Valid cases are steered to
+    existing records where :data:`contracts.hooks.INSTALLERS` knows how (this seeds a few records first,
+    also on a live simulator given by ``base_url``).
+
+    Args:
+        system: ``crm``, ``psa`` or ``erp``.
+        max_examples: generated cases per operation and phase.
+        seed: the schemathesis seed and the in-process simulator's run seed.
+        profile: world profile of the in-process simulator.
+        base_url: fuzz a running simulator instead of a fresh in-process one.
+        junit_path: also write JUnit XML here, one test case per operation.
+        phases: schemathesis phases to run (``examples``, ``coverage``, ``fuzzing``, ``stateful``).
     """
     import schemathesis
     from schemathesis.engine import Status, events, from_schema
@@ -436,7 +448,7 @@ def fuzz(
     from contracts.hooks import INSTALLERS
 
     started = time.monotonic()
-    config = fuzz_config(max_examples, seed)
+    config = fuzz_config(max_examples, seed, phases)
     if base_url is None:
         app = create_simulator(system, seed=seed, profile=profile)
         schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
@@ -459,7 +471,7 @@ def fuzz(
                 or (event.status != Status.SKIP and Status(previous) < event.status)
             ):
                 operations[event.label] = event.status.value
-            for case_id, nodes in event.recorder.checks.items():
+            for nodes in event.recorder.checks.values():
                 for node in nodes:
                     info = node.failure_info
                     if node.status != Status.FAILURE or info is None:
@@ -469,7 +481,6 @@ def fuzz(
                     failures.setdefault(
                         key, FuzzFailure(event.label, node.name, info.failure.title, info.failure.message, reproduce)
                     )
-                del case_id
         elif isinstance(event, events.NonFatalError | events.FatalError):
             errors.append(str(getattr(event, "info", None) or getattr(event, "exception", event)))
     summary = FuzzSummary(

@@ -221,6 +221,59 @@ def scenario_run(
 
 
 @main.group()
+def load() -> None:
+    """Locust load runs against the sandbox, with invariants checked after every run."""
+
+
+@load.command("run")
+@click.argument("name")
+@click.option("--users", default=10, show_default=True, help="Concurrent simulated users.")
+@click.option("--spawn-rate", default=10.0, show_default=True, help="Users started per second.")
+@click.option("--duration", default="30s", show_default=True, help="Run time, e.g. 10s, 2m.")
+@click.option("--workers", default=0, show_default=True, help="Locust distributed mode: 1 master + N workers.")
+@click.option("--html", type=click.Path(path_type=Path), help="Locust's HTML report.")
+@click.option("--csv", "csv_prefix", type=click.Path(path_type=Path), help="Locust's CSV stats prefix.")
+@seed_option
+@profile_option
+@orch_env_option
+def load_run(
+    name: str,
+    users: int,
+    spawn_rate: float,
+    duration: str,
+    workers: int,
+    html: Path | None,
+    csv_prefix: Path | None,
+    seed: int,
+    profile: str,
+    orchestrator_env: tuple[str, ...],
+) -> None:
+    """Run locustfile NAME headless against a fresh sandbox, then check the invariants."""
+    from harness.load import LoadError, UnknownLocustfileError, run_load
+
+    try:
+        result = run_load(
+            name,
+            users=users,
+            spawn_rate=spawn_rate,
+            duration=duration,
+            workers=workers,
+            html=html,
+            csv_prefix=csv_prefix,
+            seed=seed,
+            profile=profile,
+            settle_timeout_s=120.0,
+            orchestrator_env=_env_pairs(orchestrator_env),
+        )
+    except (UnknownLocustfileError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    except LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(result.summary(), markup=False, highlight=False)
+    sys.exit(0 if result.passed else 1)
+
+
+@main.group()
 def orchestrator() -> None:
     """The reference orchestrator."""
 
