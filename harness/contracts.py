@@ -19,9 +19,8 @@ import json
 import os
 import threading
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,14 +28,13 @@ import uvicorn
 
 import contracts
 from contracts.participants import PROVIDERS
+from contracts.results import ContractCase, pact_interaction_cases, write_junit
 from simulators._core.server import uvicorn_config
 
 SYSTEMS: tuple[str, ...] = ("crm", "psa", "erp")
 CONTRACTS_DIR = Path(contracts.__file__).resolve().parent
 OPENAPI_DIR = CONTRACTS_DIR / "openapi"
 PACTS_DIR = CONTRACTS_DIR / "pacts"
-CONTRACT_TOKEN = "p2c-contracts"
-"""Bearer token sent by the fuzzer (the simulators accept any bearer token)."""
 SERVER_START_DEADLINE_S = 10.0
 EXPORT_HINT = "run `p2c contracts export` and commit the result"
 
@@ -176,42 +174,6 @@ def check_drift(
     return results
 
 
-# -- JUnit --------------------------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class ContractCase:
-    """One reported check: a Pact interaction or a fuzzed operation."""
-
-    name: str
-    passed: bool
-    messages: list[str] = field(default_factory=list)
-    skipped: bool = False
-
-
-def write_junit(suite: str, cases: Sequence[ContractCase], path: Path, elapsed_s: float = 0.0) -> None:
-    """JUnit XML with one ``testcase`` per case and a ``failure`` carrying its messages."""
-    failures = sum(not c.passed and not c.skipped for c in cases)
-    root = ET.Element("testsuites")
-    node = ET.SubElement(
-        root,
-        "testsuite",
-        name=suite,
-        tests=str(len(cases)),
-        failures=str(failures),
-        errors="0",
-        skipped=str(sum(c.skipped for c in cases)),
-        time=f"{elapsed_s:.3f}",
-    )
-    for case in cases:
-        tc = ET.SubElement(node, "testcase", classname=suite, name=case.name)
-        if case.skipped:
-            ET.SubElement(tc, "skipped", message="; ".join(case.messages)[:200])
-        elif not case.passed:
-            failure = ET.SubElement(tc, "failure", message=(case.messages[0] if case.messages else "failed")[:200])
-            failure.text = "\n\n".join(case.messages)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-
-
 # -- Pact provider verification ---------------------------------------------------------------------------------
 @dataclass(slots=True)
 class VerifyResult:
@@ -234,30 +196,6 @@ class VerifyResult:
 def pacts_for(system: str, pacts_dir: Path = PACTS_DIR) -> list[Path]:
     """The committed pact files in which ``system``'s provider is the provider."""
     return sorted(pacts_dir.glob(f"*-{PROVIDERS[system]}.json"))
-
-
-def _mismatch_texts(mismatch: Mapping[str, Any]) -> list[str]:
-    """Readable lines from a verifier mismatch (``mismatches`` list, or an ``error`` message)."""
-    texts = []
-    for m in mismatch.get("mismatches", []):
-        where = m.get("path") or m.get("key")
-        texts.append(f"{m.get('type', 'Mismatch')}{f' at {where}' if where else ''}: {m.get('mismatch', m)}")
-    return texts or [str(mismatch.get("message") or dict(mismatch))]
-
-
-def _interaction_cases(results: Mapping[str, Any]) -> list[ContractCase]:
-    """One case per interaction from the verifier's JSON results, mismatches as messages."""
-    cases = []
-    for item in results.get("interactionResults", []):
-        states = [str(s) for s in item.get("providerStates", [])]
-        given = f" given {' and '.join(states)}" if states else ""
-        passed = item.get("result") == "OK"
-        messages = [] if passed else _mismatch_texts(item.get("mismatch") or {"message": str(item.get("result"))})
-        cases.append(ContractCase(f"{item.get('description', '?')}{given}", passed, messages))
-    if not cases:  # nothing ran: report the verifier's own errors instead
-        for error in results.get("errors", []):
-            cases.append(ContractCase(str(error.get("interaction", "?")), False, _mismatch_texts(error["mismatch"])))
-    return cases
 
 
 def verify_pacts(
@@ -315,7 +253,7 @@ def verify_pacts(
             error = str(exc)
         output = verifier.output(strip_ansi=True)
         results = verifier.results
-    cases = _interaction_cases(results)
+    cases = pact_interaction_cases(results)
     passed = error is None and bool(results.get("result", False)) and bool(cases) and all(c.passed for c in cases)
     result = VerifyResult(
         system, provider, paths, passed, cases, output, time.monotonic() - started, None if passed else error
@@ -326,15 +264,6 @@ def verify_pacts(
 
 
 # -- schemathesis -----------------------------------------------------------------------------------------------
-FUZZ_CHECKS = (
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_schema_conformance",
-    "vendor_error_envelope",
-)
-
-
 @dataclass(slots=True)
 class FuzzFailure:
     """One distinct failed check, with a way to reproduce it."""
@@ -372,48 +301,29 @@ class FuzzSummary:
         return out
 
 
-def vendor_caller(target: Any, token: str = CONTRACT_TOKEN) -> Callable[..., tuple[int, Any]]:
+def vendor_caller(target: Any, token: str | None = None) -> Callable[..., tuple[int, Any]]:
     """``call(method, path, json=None) -> (status, body)`` with a bearer token, in-process or over HTTP.
 
-    ``target`` is an ASGI app (served through schemathesis's own in-process transport) or a base URL.
+    ``target`` is an ASGI app (served through schemathesis's own in-process transport) or a base URL;
+    ``token`` defaults to the fuzzer's :data:`contracts.fuzzing.CONTRACT_TOKEN`.
     """
     import requests
     from schemathesis.python import asgi
+
+    from contracts.fuzzing import CONTRACT_TOKEN
 
     session: requests.Session
     if isinstance(target, str):
         session, base = requests.Session(), target.rstrip("/")
     else:
         session, base = asgi.get_client(target), ""
-    session.headers["Authorization"] = f"Bearer {token}"
+    session.headers["Authorization"] = f"Bearer {token or CONTRACT_TOKEN}"
 
     def call(method: str, path: str, json: Any = None) -> tuple[int, Any]:
         response = session.request(method, base + path, json=json, timeout=10)
         return response.status_code, response.json() if response.content else None
 
     return call
-
-
-def fuzz_config(
-    max_examples: int, seed: int, phases: Sequence[str] = ("examples", "coverage", "fuzzing"), workers: int = 1
-) -> Any:
-    """The schemathesis configuration of a contract fuzz run (bounded, deterministic, bearer token on)."""
-    import schemathesis
-
-    import contracts.checks  # noqa: F401  (registers vendor_error_envelope)
-
-    checks: dict[str, Any] = {"enabled": False}
-    checks.update({name: {"enabled": True} for name in FUZZ_CHECKS})
-    return schemathesis.Config.from_dict(
-        {
-            "seed": seed,
-            "headers": {"Authorization": f"Bearer {CONTRACT_TOKEN}"},
-            "workers": workers,
-            "generation": {"max-examples": max_examples, "deterministic": True, "database": "none"},
-            "checks": checks,
-            "phases": {name: {"enabled": name in phases} for name in ("examples", "coverage", "fuzzing", "stateful")},
-        }
-    )
 
 
 def fuzz(
@@ -445,6 +355,7 @@ def fuzz(
     import schemathesis
     from schemathesis.engine import Status, events, from_schema
 
+    from contracts.fuzzing import fuzz_config
     from contracts.hooks import INSTALLERS
 
     started = time.monotonic()

@@ -36,6 +36,16 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 @dataclass(slots=True)
 class Service:
     """One running process."""
@@ -47,6 +57,11 @@ class Service:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def port(self) -> int:
+        """The port of ``url``."""
+        return int(self.url.rsplit(":", 1)[1])
 
     def start(self) -> None:
         """Spawn the process (its output goes to ``log_path``)."""
@@ -156,6 +171,10 @@ class Fleet:
     def start(self) -> None:
         """Start everything (in parallel) and wait until all are healthy."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        taken = [f"{svc.name} :{svc.port}" for svc in self.services.values() if not port_is_free(svc.port)]
+        if taken:
+            # Otherwise another process could answer our health checks and stand in for ours.
+            raise FleetError(f"ports already in use: {', '.join(taken)} (is another sandbox running?)")
         for svc in self.services.values():
             svc.start()
         try:

@@ -100,6 +100,7 @@ class Orchestrator:
         new_events = 0
         try:
             new_events = await self.poll_feed()
+            self.last_error = None
         except VendorCallError as exc:
             self.last_error = str(exc)
             log.warning("feed poll failed: %s", exc)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simulators._core.clock import ClockMode
 from simulators._core.errors import VendorError
@@ -55,8 +56,33 @@ class AdvanceIn(BaseModel):
     days: float = Field(default=0, ge=0)
 
 
-def _admin_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def _admin_error(status: int, message: str, detail: object = None) -> JSONResponse:
+    body: dict[str, object] = {"error": message}
+    if detail is not None:
+        body["detail"] = detail
+    return JSONResponse(body, status_code=status)
+
+
+class AdminBodyError(Exception):
+    """A control-plane body that is not valid JSON for its model (answered with 400)."""
+
+    def __init__(self, detail: object) -> None:
+        super().__init__("invalid request body")
+        self.detail = detail
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+async def _body(request: Request, model: type[ModelT]) -> ModelT:
+    """Parse a JSON body whatever its Content-Type (``curl -d`` sends form encoding)."""
+    raw = await request.body()
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        raise AdminBodyError(
+            [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        ) from exc
 
 
 def _sim(request: Request) -> SimRuntime[Any, Any]:
@@ -83,7 +109,8 @@ def build_admin_router() -> APIRouter:
         return JSONResponse({"reset": sorted(scopes)})
 
     @router.post("/seed")
-    async def seed(request: Request, body: SeedIn) -> Response:
+    async def seed(request: Request) -> Response:
+        body = await _body(request, SeedIn)
         sim = _sim(request)
         try:
             world = sim.seed(body.seed, body.profile)
@@ -112,7 +139,10 @@ def build_admin_router() -> APIRouter:
     @router.post("/state")
     async def restore_state(request: Request) -> Response:
         sim = _sim(request)
-        doc = await request.json()
+        try:
+            doc = orjson.loads(await request.body() or b"null")
+        except orjson.JSONDecodeError:
+            return _admin_error(400, "expected a snapshot from GET /__admin/state")
         tenants = doc.get("tenants") if isinstance(doc, dict) else None
         if not isinstance(tenants, dict):
             return _admin_error(400, "expected a snapshot from GET /__admin/state")
@@ -124,7 +154,8 @@ def build_admin_router() -> APIRouter:
         return JSONResponse({"restored": sorted(tenants)})
 
     @router.post("/provider-states")
-    async def provider_state(request: Request, body: ProviderStateIn) -> Response:
+    async def provider_state(request: Request) -> Response:
+        body = await _body(request, ProviderStateIn)
         sim = _sim(request)
         tenant = sim.tenant(request.headers.get("x-p2c-tenant", DEFAULT_TENANT))
         try:
@@ -142,7 +173,8 @@ def build_admin_router() -> APIRouter:
         return {"faults": _sim(request).faults.as_list()}
 
     @router.post("/faults", status_code=201)
-    async def add_fault(request: Request, body: FaultRuleIn) -> dict[str, Any]:
+    async def add_fault(request: Request) -> dict[str, Any]:
+        body = await _body(request, FaultRuleIn)
         return _sim(request).faults.add(body).model_dump(mode="json")
 
     @router.delete("/faults")
@@ -179,7 +211,8 @@ def build_admin_router() -> APIRouter:
         return _sim(request).clock.as_dict()
 
     @router.post("/clock")
-    async def set_clock(request: Request, body: ClockIn) -> Response:
+    async def set_clock(request: Request) -> Response:
+        body = await _body(request, ClockIn)
         clock = _sim(request).clock
         try:
             clock.set(now=body.now, mode=body.mode, rate=body.rate)
@@ -188,7 +221,8 @@ def build_admin_router() -> APIRouter:
         return JSONResponse(clock.as_dict())
 
     @router.post("/clock/advance")
-    async def advance_clock(request: Request, body: AdvanceIn) -> dict[str, Any]:
+    async def advance_clock(request: Request) -> dict[str, Any]:
+        body = await _body(request, AdvanceIn)
         clock = _sim(request).clock
         clock.advance(timedelta(days=body.days, hours=body.hours, minutes=body.minutes, seconds=body.seconds))
         return clock.as_dict()
@@ -199,7 +233,10 @@ def build_admin_router() -> APIRouter:
 
     @router.put("/settings")
     async def put_settings(request: Request) -> Response:
-        patch = await request.json()
+        try:
+            patch = orjson.loads(await request.body() or b"null")
+        except orjson.JSONDecodeError:
+            return _admin_error(400, "settings must be a JSON object")
         if not isinstance(patch, dict):
             return _admin_error(400, "settings must be a JSON object")
         try:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
-from simulators._core.admin import build_admin_router
+from simulators._core.admin import AdminBodyError, build_admin_router
 from simulators._core.errors import VendorError
 from simulators._core.middleware import PASSTHROUGH_PREFIXES, SimulatorMiddleware
 from simulators._core.responses import dumps
@@ -65,10 +65,15 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
     async def vendor_error(request: Request, exc: VendorError) -> Response:
         return _render(runtime_of(request), exc)
 
+    @app.exception_handler(AdminBodyError)
+    async def admin_body_error(request: Request, exc: AdminBodyError) -> Response:
+        return JSONResponse({"error": "invalid request", "detail": exc.detail}, status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if is_admin(request):
-            return JSONResponse({"error": "invalid request", "detail": exc.errors()}, status_code=400)
+            detail = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+            return JSONResponse({"error": "invalid request", "detail": detail}, status_code=400)
         return _render(runtime_of(request), spec.validation_error(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)

@@ -65,3 +65,19 @@ def test_sandbox_up_serves_the_four_ports_and_stops_on_sigint(tmp_path: Path) ->
     for port in SANDBOX_PORTS.values():
         assert f"127.0.0.1:{port}" in text
     assert "sandbox stopped" in text
+
+
+def test_fleet_refuses_a_port_another_process_holds(tmp_path: Path) -> None:
+    import socket
+
+    from harness.fleet import FleetError, free_port, running_fleet
+
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", free_port()))
+    busy.listen()
+    port = busy.getsockname()[1]
+    try:
+        with pytest.raises(FleetError, match=rf"erp :{port}"), running_fleet(ports={"erp": port}, run_dir=tmp_path):
+            pass
+    finally:
+        busy.close()

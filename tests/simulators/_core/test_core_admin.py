@@ -345,3 +345,21 @@ def test_events_lists_a_tenants_events(erp_app: Any, erp_client: TestClient) -> 
     ]
     assert erp_client.get("/__admin/events").json() == {"events": []}
     assert _state(erp_client)["tenants"]["acme"]["events"] == listed
+
+
+def test_admin_bodies_are_json_whatever_the_content_type(erp_client: TestClient) -> None:
+    # `curl -d` sends application/x-www-form-urlencoded; the control plane still reads JSON.
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    resp = erp_client.post("/__admin/seed", content=b'{"seed": 7, "profile": "small"}', headers=form)
+    assert resp.status_code == 200
+    assert resp.json()["seed"] == 7
+    resp = erp_client.post("/__admin/clock/advance", content=b'{"days": 1}', headers=form)
+    assert resp.status_code == 200
+    assert resp.json()["now"].startswith("2026-10-31")
+
+
+def test_admin_body_that_is_not_json_is_a_400_not_a_500(erp_client: TestClient) -> None:
+    resp = erp_client.post("/__admin/seed", content=b"seed=7")
+    assert resp.status_code == 400
+    assert resp.json()["error"] == "invalid request"
+    assert resp.json()["detail"][0]["type"] == "json_invalid"
