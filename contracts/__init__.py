@@ -1,0 +1,1 @@
+"""Contracts: committed vendor-shaped OpenAPI specs, Pact files and the schemathesis checks that use them."""

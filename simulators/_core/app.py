@@ -29,6 +29,36 @@ class SimulatorApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         return SimulatorMiddleware(super().build_middleware_stack(), lambda: self.state.sim)
 
+    def openapi(self) -> dict[str, Any]:
+        """The vendor-shaped spec: no FastAPI validation schema, a bearer scheme on every operation."""
+        if self.openapi_schema is None:
+            self.openapi_schema = vendor_openapi(super().openapi())
+        return self.openapi_schema
+
+
+FASTAPI_VALIDATION_REF = "#/components/schemas/HTTPValidationError"
+
+
+def vendor_openapi(spec: dict[str, Any]) -> dict[str, Any]:
+    """Drop FastAPI's own 422 (the simulators answer in the vendor's envelope) and declare bearer auth."""
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.get("responses", {})
+            schema = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if schema.get("$ref") == FASTAPI_VALIDATION_REF:
+                del responses["422"]
+            operation.setdefault("security", [{"bearerAuth": []}])
+    components = spec.setdefault("components", {})
+    schemas = components.get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    components.setdefault("securitySchemes", {})["bearerAuth"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Any non-empty token (OAuth 2.0 / session id in the real vendor).",
+    }
+    return spec
+
 
 def _render(runtime: SimRuntime[Any, Any], err: VendorError) -> Response:
     rendered = runtime.spec.render_error(err)
@@ -82,6 +112,9 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
             return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
         if exc.status_code == 404:
             return _render(runtime_of(request), spec.not_found(request.method, request.url.path))
+        if exc.status_code == 400:  # FastAPI could not parse the body: the vendor's validation error
+            parse_error = {"type": "json_invalid", "loc": ("body",), "msg": str(exc.detail)}
+            return _render(runtime_of(request), spec.validation_error([parse_error]))
         return _render(runtime_of(request), spec.transport_error(exc.status_code, str(exc.detail)))
 
     @app.exception_handler(Exception)

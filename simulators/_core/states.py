@@ -54,7 +54,12 @@ class ProviderStates(Generic[StoreT]):
         return [t.template for t in self._templates]
 
     def apply(self, store: StoreT, state: str, params: dict[str, Any], action: Action) -> dict[str, Any]:
-        """Run the handler of the template that matches ``state``; returns values for the consumer."""
+        """Run the handler of the template that matches ``state``; returns values for the consumer.
+
+        Pact posts an empty state for interactions that name none: there is nothing to set up.
+        """
+        if not state.strip():
+            return {}
         for tpl in self._templates:
             found = tpl.pattern.match(state.strip())
             if found:

@@ -151,6 +151,7 @@ class ErpStore:
     ctx: StoreContext[ErpSettings]
     records: dict[str, dict[int, Any]] = field(default_factory=lambda: {name: {} for name in RECORD_CLASSES})
     _ids: dict[str, Iterator[int]] = field(default_factory=dict)
+    state_memo: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- identity -------------------------------------------------------------------------------------------
     def _next_id(self, record_type: str) -> int:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 EXTERNAL_ID = r"^[A-Za-z0-9_\-]{1,255}$"
+
+
+def number(**bounds: float) -> WithJsonSchema:
+    """Money and hours are JSON numbers on the wire (numeric strings are accepted too)."""
+    return WithJsonSchema({"type": "number", **bounds})
+
+
 APPROVAL = {"pending": ("1", "Pending Approval"), "approved": ("2", "Approved"), "rejected": ("3", "Rejected")}
 APPROVAL_BY_ID = {v[0]: k for k, v in APPROVAL.items()}
 HOLD_NAMES = {"AUTO": "Auto", "ON": "On", "OFF": "Off"}
@@ -50,11 +57,13 @@ class TimeBillIn(BaseModel):
     externalId: str | None = Field(default=None, pattern=EXTERNAL_ID)
     employee: RefIn
     customer: RefIn = Field(description="The customer or project (job) the time is for.")
-    hours: Decimal = Field(gt=0, le=24, decimal_places=2)
+    hours: Annotated[Decimal, Field(gt=0, le=24), number(exclusiveMinimum=0, maximum=24)] = Field(
+        description="Rounded to the hundredth."
+    )
     tranDate: date
     isBillable: bool = True
     approvalStatus: SelectIn | None = Field(default=None, description="1 Pending Approval, 2 Approved, 3 Rejected.")
-    rate: Decimal | None = Field(default=None, ge=0, le=100_000, decimal_places=2)
+    rate: Annotated[Decimal, Field(ge=0, le=100_000), number(minimum=0, maximum=100_000)] | None = None
     memo: str | None = Field(default=None, max_length=4000)
 
 
@@ -84,7 +93,7 @@ class CustomerIn(BaseModel):
     externalId: str | None = Field(default=None, pattern=EXTERNAL_ID)
     companyName: str = Field(min_length=1, max_length=83)
     currency: RefIn | None = None
-    creditLimit: Decimal = Field(default=Decimal("0"), ge=0, le=10**12, decimal_places=2)
+    creditLimit: Annotated[Decimal, Field(ge=0, le=10**12), number(minimum=0, maximum=10**12)] = Decimal("0")
     creditHoldOverride: SelectIn | None = None
 
 

@@ -2,28 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from simulators._core.states import Action, ProviderStates
+from simulators.erp.exceptions import UserError
 from simulators.erp.models import Customer, Employee, ErpStore, Job, PeriodState
 
 states: ProviderStates[ErpStore] = ProviderStates()
 
 
 def _pin(store: ErpStore, record_type: str, record: Any, wanted: str | None) -> Any:
-    """Insert ``record``, at internal id ``wanted`` when given (so a pact can name it)."""
+    """Insert ``record``, at internal id ``wanted`` when given (so a pact can name it).
+
+    A pinned id that another record holds is refused loudly rather than taking that record's place.
+    """
     if wanted:
-        table = store.records[record_type]
-        if int(wanted) in table and getattr(table[int(wanted)], "externalId", None) != record.externalId:
-            del table[int(wanted)]
         record.id = int(wanted)
     return store.add(record)
 
 
-def _period_state(state: PeriodState):  # type: ignore[no-untyped-def]
+def _existing(store: ErpStore, record_type: str, params: dict[str, str]) -> Any | None:
+    """The record with ``params.externalId``; refused if it exists at another id than a pinned one."""
+    existing = store.find_external(record_type, params["externalId"])
+    wanted = params.get("id")
+    if existing is not None and wanted and str(existing.id) != wanted:
+        raise UserError(
+            f"Provider state wants {record_type} {params['externalId']} at internal id {wanted}, "
+            f"but it exists at {existing.id}; start the simulator with the 'empty' profile to pin ids."
+        )
+    return existing
+
+
+def _period_state(state: PeriodState) -> Callable[[ErpStore, dict[str, str], Action], dict[str, Any]]:
     def handler(store: ErpStore, params: dict[str, str], action: Action) -> dict[str, Any]:
-        period = store.set_period_state(params["period"], state if action == "setup" else "open")
+        key = params["period"]
+        memo = store.state_memo.setdefault("period_states", {})
+        if action == "setup":
+            memo.setdefault(key, store.period_by_key(key).state)
+            period = store.set_period_state(key, state)
+        else:  # teardown: back to what the period was before setup
+            period = store.set_period_state(key, memo.pop(key, store.period_by_key(key).state))
         return {"periodId": str(period.id)}
 
     return handler
@@ -37,7 +57,7 @@ states.register("accounting period {period} is open")(_period_state("open"))
 @states.register("customer {externalId} exists")
 def customer_exists(store: ErpStore, params: dict[str, str], action: Action) -> dict[str, Any]:
     """Create the customer unless it exists; ``params.id`` pins its internal id."""
-    existing = store.find_external("customer", params["externalId"])
+    existing = _existing(store, "customer", params)
     if action == "teardown" or existing is not None:
         return {"id": str(existing.id)} if existing else {}
     rec = Customer(
@@ -63,7 +83,7 @@ def customer_on_hold(store: ErpStore, params: dict[str, str], action: Action) ->
 @states.register("employee {externalId} exists")
 def employee_exists(store: ErpStore, params: dict[str, str], action: Action) -> dict[str, Any]:
     """Create the employee unless it exists; ``params.id`` pins its internal id."""
-    existing = store.find_external("employee", params["externalId"])
+    existing = _existing(store, "employee", params)
     if action == "teardown" or existing is not None:
         return {"id": str(existing.id)} if existing else {}
     rec = Employee(0, params["externalId"], "Pat", "Example", f"{params['externalId']}@example.com")
@@ -73,7 +93,7 @@ def employee_exists(store: ErpStore, params: dict[str, str], action: Action) -> 
 @states.register("project {externalId} exists")
 def project_exists(store: ErpStore, params: dict[str, str], action: Action) -> dict[str, Any]:
     """Create the project (and a customer for it) unless it exists; ``params.id`` pins its internal id."""
-    existing = store.find_external("job", params["externalId"])
+    existing = _existing(store, "job", params)
     if action == "teardown" or existing is not None:
         return {"id": str(existing.id)} if existing else {}
     customer = customer_exists(store, {"externalId": params.get("customerExternalId", "CUST-PACT")}, "setup")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -48,7 +48,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such record."},
 }
 CREATED: dict[int | str, dict[str, Any]] = {
-    204: {"description": "Created; the new record's URL is in the Location header."}
+    204: {
+        "description": "Created or updated; the record's URL is in the Location header.",
+        "headers": {"Location": {"description": "Absolute URL of the record.", "schema": {"type": "string"}}},
+    }
 }
 
 router = APIRouter(prefix=RECORD_BASE, responses=ERRORS)
@@ -86,6 +89,7 @@ def _list(request: Request, record_type: str, limit: int, offset: int) -> Record
 
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (at most 1000).")]
+CENT = Decimal("0.01")
 Offset = Annotated[int, Query(ge=0, le=100_000_000)]
 
 
@@ -100,11 +104,11 @@ def _time_bill_input(body: TimeBillIn) -> TimeBillInput:
     return TimeBillInput(
         employee=int(body.employee.id),
         customer=int(body.customer.id),
-        hours=body.hours,
+        hours=body.hours.quantize(CENT, ROUND_HALF_UP),
         tranDate=body.tranDate,
         isBillable=body.isBillable,
         approvalStatus=status,
-        rate=body.rate,
+        rate=body.rate.quantize(CENT, ROUND_HALF_UP) if body.rate is not None else None,
         memo=body.memo,
         externalId=body.externalId,
     )
@@ -156,7 +160,7 @@ def _customer_args(body: CustomerIn) -> dict[str, Any]:
     return {
         "company_name": body.companyName,
         "currency": body.currency.id if body.currency else "USD",
-        "credit_limit": Decimal(body.creditLimit),
+        "credit_limit": body.creditLimit.quantize(CENT, ROUND_HALF_UP),
         "hold": hold,
     }
 

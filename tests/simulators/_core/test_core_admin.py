@@ -67,7 +67,7 @@ def test_state_round_trip_restores_records(erp_client: TestClient, erp_records: 
     assert restored.status_code == 200
     assert restored.json() == {"restored": ["default"]}
     assert _state(erp_client) == snapshot
-    assert [(r["externalId"], r["hours"]) for r in erp_records("timeBill")] == [("KEEP", "2.5")]
+    assert [(r["externalId"], r["hours"]) for r in erp_records("timeBill")] == [("KEEP", "2.50")]
     # Ids continue after the restored records.
     assert _post_time_bill(erp_client, time_bill_body()) == "2"
 

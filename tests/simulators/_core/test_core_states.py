@@ -54,11 +54,20 @@ def test_handler_returning_none_gives_an_empty_result(registry: ProviderStates[l
 
 @pytest.mark.parametrize(
     "state",
-    ["accounting period 2026-09 is open", "accounting period  is closed", "the period 2026-09 is closed", ""],
+    ["accounting period 2026-09 is open", "accounting period  is closed", "the period 2026-09 is closed"],
 )
 def test_unknown_states_raise(registry: ProviderStates[list[Any]], state: str) -> None:
     with pytest.raises(UnknownProviderState):
         registry.apply([], state, {}, "setup")
+
+
+@pytest.mark.parametrize("state", ["", "   "])
+def test_the_empty_state_pact_sends_for_stateless_interactions_sets_up_nothing(
+    registry: ProviderStates[list[Any]], state: str
+) -> None:
+    store: list[Any] = []
+    assert registry.apply(store, state, {}, "setup") == {}
+    assert store == []
 
 
 def test_regex_metacharacters_in_templates_are_literal() -> None:

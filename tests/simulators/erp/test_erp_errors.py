@@ -104,7 +104,7 @@ def test_post_with_an_existing_external_id_is_refused(
         "o:errorCode": "USER_ERROR",
         "o:errorPath": "externalId",
     }
-    assert [(r["externalId"], r["hours"]) for r in erp_records("timeBill")] == [("TB-DUP", "2.5")]
+    assert [(r["externalId"], r["hours"]) for r in erp_records("timeBill")] == [("TB-DUP", "2.50")]
 
 
 def test_upsert_with_a_different_external_id_in_the_body_is_refused(
@@ -192,7 +192,6 @@ def test_bad_reference_id_is_invalid_content(
     [
         ({"hours": "0"}, "hours", "Input should be greater than 0"),
         ({"hours": "24.5"}, "hours", "Input should be less than or equal to 24"),
-        ({"hours": "2.555"}, "hours", "Decimal input should have no more than 2 decimal places"),
         ({"hours": "NaN"}, "hours", "Input should be a finite number"),
         ({"tranDate": "2026-13-45"}, "tranDate", "Input should be a valid date or datetime"),
         ({"employee": {"id": 1}}, "employee.id", "Input should be a valid string"),
@@ -273,3 +272,12 @@ def test_non_object_body_names_the_body_not_a_field_called_none(erp_client: Test
 def test_broken_json_detail(erp_client: TestClient) -> None:
     response = erp_client.post(TIME_BILL, content=b"{garbage", headers={"Content-Type": "application/json"})
     assert _error(response, 400) == {"detail": "The request body is not valid JSON.", "o:errorCode": "INVALID_CONTENT"}
+
+
+def test_hours_and_rate_are_rounded_to_the_hundredth(
+    erp_client: TestClient, erp_records: Records, time_bill_body: Body
+) -> None:
+    response = erp_client.put(f"{TIME_BILL}/eid:TB-ROUND", json=time_bill_body(hours=2.555, rate=150.125))
+    assert response.status_code == 204
+    [bill] = erp_records("timeBill")
+    assert (bill["hours"], bill["rate"]) == ("2.56", "150.13")

@@ -90,7 +90,7 @@ def test_closing_a_period_blocks_updates_of_its_records(
     detail = _detail(response)
     assert detail["o:errorCode"] == "USER_ERROR"
     assert "closed accounting period Oct 2026" in detail["detail"]
-    assert [(r["tranDate"], r["hours"]) for r in erp_records("timeBill")] == [("2026-10-15", "2.5")]
+    assert [(r["tranDate"], r["hours"]) for r in erp_records("timeBill")] == [("2026-10-15", "2.50")]
 
 
 def test_closing_a_period_blocks_deleting_its_records(erp_client: TestClient, time_bill_body: Body) -> None:

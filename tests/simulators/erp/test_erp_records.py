@@ -69,14 +69,14 @@ def test_upsert_creates_then_updates_the_same_record(
     first = erp_client.put(f"{TIME_BILL}/eid:TB-UP", json=time_bill_body(hours="1"))
     record_id = _created_id(first)
     assert len(erp_records("timeBill")) == 1
-    second = erp_client.put(f"{TIME_BILL}/eid:TB-UP", json=time_bill_body(hours="4.5", memo="corrected"))
+    second = erp_client.put(f"{TIME_BILL}/eid:TB-UP", json=time_bill_body(hours="4.50", memo="corrected"))
     assert _created_id(second) == record_id
     rows = erp_records("timeBill")
     assert len(rows) == 1
     assert (rows[0]["id"], rows[0]["externalId"], rows[0]["hours"], rows[0]["memo"]) == (
         record_id,
         "TB-UP",
-        "4.5",
+        "4.50",
         "corrected",
     )
 
@@ -101,7 +101,7 @@ def test_post_twice_creates_two_records(erp_client: TestClient, erp_records: Rec
     assert first != second
     rows = erp_records("timeBill")
     assert [r["id"] for r in rows] == [first, second]
-    assert rows[0]["hours"] == rows[1]["hours"] == "2.5"
+    assert rows[0]["hours"] == rows[1]["hours"] == "2.50"
 
 
 def test_delete_removes_the_record(erp_client: TestClient, time_bill_body: Body) -> None:

@@ -1,0 +1,65 @@
+"""The record type every sObject shares, and its JSON-ready form for ``/__admin/state``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from simulators.crm.exceptions import JsonParserError
+from simulators.crm.sobjects import NUMBER_TYPES, ObjectDef
+
+
+@dataclass(slots=True)
+class SObject:
+    """One record of any sObject type: API field name -> stored value (``Decimal``, ``date``, aware ``datetime``)."""
+
+    type: str
+    values: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        """The 18-character id."""
+        return str(self.values["Id"])
+
+    @property
+    def deleted(self) -> bool:
+        """In the recycle bin."""
+        return bool(self.values.get("IsDeleted"))
+
+
+def to_jsonable(obj: ObjectDef, record: SObject) -> dict[str, Any]:
+    """A record with money as strings and dates as ISO 8601, in describe() field order."""
+    out: dict[str, Any] = {}
+    for f in obj.fields:
+        value = record.values.get(f.name)
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, date | datetime):
+            value = value.isoformat()
+        out[f.name] = value
+    return out
+
+
+def from_jsonable(obj: ObjectDef, row: Mapping[str, Any]) -> SObject:
+    """The inverse of :func:`to_jsonable`."""
+    values: dict[str, Any] = {}
+    for f in obj.fields:
+        value = row.get(f.name)
+        try:
+            if value is None:
+                value = False if f.type == "boolean" else None
+            elif f.type in NUMBER_TYPES:
+                value = Decimal(str(value))
+            elif f.type == "date":
+                value = date.fromisoformat(str(value))
+            elif f.type == "datetime":
+                value = datetime.fromisoformat(str(value))
+        except (ValueError, ArithmeticError) as exc:
+            raise JsonParserError(f"Bad value for {obj.name}.{f.name} in snapshot: {value!r}") from exc
+        values[f.name] = value
+    if not isinstance(values.get("Id"), str):
+        raise JsonParserError(f"A {obj.name} row in the snapshot has no Id")
+    return SObject(obj.name, values)

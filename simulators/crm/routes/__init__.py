@@ -1,0 +1,1 @@
+"""Salesforce REST routes under ``/services/data``."""
