@@ -19,6 +19,8 @@ import httpx
 from harness.admin_client import AdminClient
 from harness.invariants import Invariant, InvariantResult, SystemView
 
+HARNESS_CORRELATION = "p2c-harness-driver"
+"""The correlation id of the harness's own vendor calls (the actions a scenario performs)."""
 SYSTEM_TOKENS = {"crm": "p2c-crm-token", "psa": "p2c-psa-token", "erp": "p2c-erp-token"}
 
 
@@ -49,7 +51,10 @@ class SystemHandle:
         """Clients for a simulator at ``url``."""
         api = httpx.Client(
             base_url=url,
-            headers={"Authorization": f"Bearer {token or SYSTEM_TOKENS[name]}"},
+            headers={
+                "Authorization": f"Bearer {token or SYSTEM_TOKENS[name]}",
+                "X-Correlation-ID": HARNESS_CORRELATION,
+            },
             timeout=30.0,
             trust_env=False,
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import json
 import os
 import pkgutil
 import re
@@ -21,16 +20,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from harness.drivers import ReferenceOrchestrator
 from harness.engine import SYSTEM_TOKENS, ScenarioContext, ScenarioTimeoutError, SystemHandle
 from harness.fleet import Fleet, free_port, running_fleet
 from harness.invariants import InvariantResult, SystemView
+from harness.load_stats import EndpointStats, LoadError, read_stats
+
+__all__ = ["EndpointStats", "LoadError", "LoadResult", "UnknownLocustfileError", "read_stats", "run_load"]
 from scenarios.invariants import (
     approved_billable,
     no_approved_entry_lost,
@@ -54,10 +54,6 @@ INVARIANTS = (
     posted_hours_equal_approved_hours,
 )
 _TIMESPAN = re.compile(r"^(?:(?P<h>\d+)h)?\s*(?:(?P<m>\d+)m)?\s*(?:(?P<s>\d+)s)?$")
-
-
-class LoadError(RuntimeError):
-    """A load run could not be carried out (Locust did not start, hung, or wrote no statistics)."""
 
 
 class UnknownLocustfileError(LookupError):
@@ -103,20 +99,6 @@ def parse_timespan(text: str) -> float:
     if not value or found is None:
         raise ValueError(f"not a time span: {text!r} (use e.g. 30s, 5m, 1h30m)")
     return float(int(found["h"] or 0) * 3600 + int(found["m"] or 0) * 60 + int(found["s"] or 0))
-
-
-@dataclass(slots=True, frozen=True)
-class EndpointStats:
-    """One row of Locust's statistics (a request name, or ``Aggregated``)."""
-
-    method: str
-    name: str
-    requests: int
-    failures: int
-    median_ms: float
-    p95_ms: float
-    p99_ms: float
-    rps: float
 
 
 @dataclass(slots=True)
@@ -187,64 +169,6 @@ class LoadResult:
         logs = f"logs in {self.run_dir}" if self.run_dir else "pass a run directory to keep the logs"
         lines.append(f"{'PASSED' if self.passed else 'FAILED'} in {self.duration_s:.1f} s; {logs}")
         return "\n".join(lines)
-
-
-def _percentile(times: Mapping[int, int], count: int, share: float) -> float:
-    """Locust's percentile over its histogram of rounded response times (ms -> count)."""
-    if count == 0:
-        return 0.0
-    slower_allowed = count - int(count * share)
-    seen = 0
-    for ms in sorted(times, reverse=True):
-        seen += times[ms]
-        if seen >= slower_allowed:
-            return float(ms)
-    return 0.0
-
-
-def _span_s(rows: list[dict[str, Any]]) -> float:
-    """Seconds from the first request's start to the last request (Locust's own RPS denominator)."""
-    starts = [float(r["start_time"]) for r in rows if r.get("start_time")]
-    ends = [float(r["last_request_timestamp"]) for r in rows if r.get("last_request_timestamp")]
-    return max(ends) - min(starts) if starts and ends else 0.0
-
-
-def _endpoint(method: str, name: str, rows: list[dict[str, Any]], span_s: float) -> EndpointStats:
-    """One endpoint's figures from one or more serialised Locust stats entries, rates over ``span_s``."""
-    times: dict[int, int] = defaultdict(int)
-    for row in rows:
-        for ms, n in row.get("response_times", {}).items():
-            times[int(float(ms))] += int(n)
-    requests = sum(int(r["num_requests"]) for r in rows)
-    return EndpointStats(
-        method=method,
-        name=name,
-        requests=requests,
-        failures=sum(int(r["num_failures"]) for r in rows),
-        median_ms=_percentile(times, requests, 0.5),
-        p95_ms=_percentile(times, requests, 0.95),
-        p99_ms=_percentile(times, requests, 0.99),
-        rps=round(requests / span_s, 2) if span_s > 0 else 0.0,
-    )
-
-
-def read_stats(path: Path) -> tuple[list[EndpointStats], EndpointStats]:
-    """Per-endpoint and total figures from Locust's final ``--json-file`` statistics.
-
-    The JSON file is written once, after the run; the ``--csv`` files are rewritten every second while it
-    runs and can miss the last second, so the figures come from here.
-
-    Raises:
-        LoadError: the file is missing or unreadable (Locust failed before it could write statistics).
-    """
-    try:
-        rows: list[dict[str, Any]] = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise LoadError(f"Locust wrote no statistics ({path}: {exc})") from None
-    span = _span_s(rows)
-    endpoints = [_endpoint(str(r.get("method") or ""), str(r["name"]), [r], span) for r in rows]
-    endpoints.sort(key=lambda e: (e.name, e.method))
-    return endpoints, _endpoint("", "Aggregated", rows, span)
 
 
 def locust_commands(

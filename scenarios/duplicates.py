@@ -9,6 +9,7 @@ from harness.engine import ScenarioContext, scenario
 from scenarios import actions
 from scenarios.invariants import (
     approved_billable,
+    every_call_carries_a_correlation_id,
     no_approved_entry_lost,
     no_duplicate_postings,
     only_approved_billable_time_posted,
@@ -56,4 +57,5 @@ def duplicate_submissions(ctx: ScenarioContext) -> None:
         no_duplicate_postings,
         only_approved_billable_time_posted,
         posted_hours_equal_approved_hours,
+        every_call_carries_a_correlation_id,
     )

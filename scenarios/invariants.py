@@ -99,3 +99,20 @@ def posted_hours_equal_approved_hours(view: SystemView) -> Iterator[Violation]:
             Severity.CRITICAL,
             {"approved_hours": str(sum(approved.values())), "posted_hours": str(sum(posted.values()))},
         )
+
+
+@invariant
+def every_call_carries_a_correlation_id(view: SystemView) -> Iterator[Violation]:
+    """Every vendor call the systems received carries an X-Correlation-ID header (traceability)."""
+    for system, entries in sorted(view.journals.items()):
+        missing = [e for e in entries if not e.get("correlation_id")]
+        if missing:
+            yield Violation(
+                f"{system}: {len(missing)} of {len(entries)} calls carry no X-Correlation-ID",
+                Severity.MAJOR,
+                {
+                    "system": system,
+                    "journal_ids": [e["id"] for e in missing[:20]],
+                    "paths": sorted({e["path"] for e in missing})[:10],
+                },
+            )

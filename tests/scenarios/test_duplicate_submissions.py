@@ -19,6 +19,7 @@ def test_reference_orchestrator_posts_each_entry_exactly_once(tmp_path: Path) ->
         "no_duplicate_postings",
         "only_approved_billable_time_posted",
         "posted_hours_equal_approved_hours",
+        "every_call_carries_a_correlation_id",
     }
     # The faults really fired: responses were lost after commit and approvals were delivered twice.
     assert result.facts["lost_responses"] > 0
