@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from simulators._core.snapshot import jsonable
 from simulators.crm.exceptions import JsonParserError
 from simulators.crm.sobjects import NUMBER_TYPES, ObjectDef
 
@@ -32,15 +33,7 @@ class SObject:
 
 def to_jsonable(obj: ObjectDef, record: SObject) -> dict[str, Any]:
     """A record with money as strings and dates as ISO 8601, in describe() field order."""
-    out: dict[str, Any] = {}
-    for f in obj.fields:
-        value = record.values.get(f.name)
-        if isinstance(value, Decimal):
-            value = str(value)
-        elif isinstance(value, date | datetime):
-            value = value.isoformat()
-        out[f.name] = value
-    return out
+    return jsonable({f.name: record.values.get(f.name) for f in obj.fields})
 
 
 def from_jsonable(obj: ObjectDef, row: Mapping[str, Any]) -> SObject:

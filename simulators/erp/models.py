@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 
 from simulators._core.runtime import StoreContext
+from simulators._core.snapshot import jsonable
 from simulators.datagen import World
 from simulators.erp.exceptions import InvalidContent, NonexistentId, PeriodClosed, UserError
 from simulators.erp.settings import ErpSettings
@@ -337,7 +338,7 @@ class ErpStore:
     def snapshot(self) -> dict[str, Any]:
         """Every record, per type, in id order, JSON-ready."""
         return {
-            name: [_jsonable(asdict(rec)) for _, rec in sorted(table.items())] for name, table in self.records.items()
+            name: [jsonable(asdict(rec)) for _, rec in sorted(table.items())] for name, table in self.records.items()
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
@@ -350,18 +351,6 @@ class ErpStore:
                 records[name][int(rec.id)] = rec
         self.records = records
         self._ids.clear()
-
-
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, Decimal):
-            out[key] = str(value)
-        elif isinstance(value, date | datetime):
-            out[key] = value.isoformat()
-        else:
-            out[key] = value
-    return out
 
 
 def field_names(record_type: str) -> list[str]:

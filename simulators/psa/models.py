@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from simulators._core.events import Event
 from simulators._core.runtime import StoreContext
+from simulators._core.snapshot import jsonable
 from simulators.datagen import World
 from simulators.psa.exceptions import (
     NotParticipant,
@@ -34,7 +35,6 @@ from simulators.psa.records import (
     TimesheetSubmission,
     User,
     Workspace,
-    jsonable,
     select,
 )
 from simulators.psa.settings import PsaSettings

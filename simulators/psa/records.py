@@ -182,16 +182,3 @@ def select(
     for attr, descending in reversed(keys):
         items.sort(key=_sort_key(attr), reverse=descending)
     return Page(items[query.offset : query.offset + query.limit], len(items), query)
-
-
-def jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A record's ``asdict`` made JSON-ready (Decimal as string, dates as ISO 8601)."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, Decimal):
-            out[key] = str(value)
-        elif isinstance(value, date | datetime):
-            out[key] = value.isoformat()
-        else:
-            out[key] = value
-    return out
