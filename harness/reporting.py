@@ -27,7 +27,8 @@ def print_table(results: Sequence[ScenarioResult], console: Console | None = Non
     """Print one row per scenario and every violation under it."""
     out = console or Console()
     table = Table(title="p2c scenarios", show_lines=False)
-    for col in ("scenario", "suite", "status", "invariants", "violations", "seconds"):
+    table.add_column("scenario", no_wrap=True)
+    for col in ("suite", "status", "invariants", "violations", "seconds"):
         table.add_column(col)
     for r in results:
         style = STATUS_STYLE.get(r.status, "")
