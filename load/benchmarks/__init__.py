@@ -1,0 +1,1 @@
+"""Benchmark scripts, run by hand (``python -m load.benchmarks.<name>``); each prints a table."""

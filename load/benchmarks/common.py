@@ -1,0 +1,217 @@
+"""Shared benchmark runner: serve an app in its own process, drive it from this one, print a table.
+
+The server under test runs in a separate uvicorn process (uvloop + httptools, no access log, one worker:
+the simulators' production settings). The load comes from this process with aiohttp over a bounded
+number of keep-alive connections, for a bounded number of requests. Each measurement is repeated and the
+median reported, because the machines are noisy; the generator's own CPU share is printed so a run
+limited by the generator is visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+TOKEN = "bench-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+Request = tuple[str, str, Any]
+"""(method, path, JSON body or None)."""
+
+
+def free_port() -> int:
+    """An unused loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(slots=True)
+class Server:
+    """A server process and its base URL."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+@contextlib.contextmanager
+def serve(argv: Sequence[str], port: int, health_path: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start ``argv`` (which must listen on ``port``), wait until ``health_path`` answers, stop it afterwards."""
+    proc = subprocess.Popen(
+        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + health_path, timeout=1, trust_env=False).status_code < 500:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{argv} did not answer on {url}{health_path}")
+            time.sleep(0.05)
+        yield Server(url, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def serve_simulator(
+    system: str, *, profile: str = "small", seed: int = 42
+) -> contextlib.AbstractContextManager[Server]:
+    """One simulator, as ``p2c serve`` runs it."""
+    port = free_port()
+    argv = [sys.executable, "-m", "simulators", system, "--port", str(port), "--seed", str(seed), "--profile", profile]
+    return serve(argv, port, "/__admin/health")
+
+
+def serve_baseline() -> contextlib.AbstractContextManager[Server]:
+    """The bare FastAPI dict-insert app (``load.benchmarks.baseline``) under the same uvicorn settings."""
+    port = free_port()
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "load.benchmarks.baseline:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return serve(argv, port, "/docs")
+
+
+@dataclass(slots=True)
+class Measurement:
+    """One bounded run: how many requests, how fast, how slow at the median and the tail."""
+
+    label: str
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    generator_cpu: float
+
+    @property
+    def rps(self) -> float:
+        """Requests per second."""
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+async def _drive(
+    base_url: str,
+    make: Callable[[int], Request],
+    total: int,
+    concurrency: int,
+    headers: dict[str, str],
+    ok: Callable[[int], bool],
+) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(base_url, connector=connector, headers=headers) as session:
+
+        async def worker() -> None:
+            nonlocal errors
+            for i in counter:
+                method, path, body = make(i)
+                start = time.perf_counter()
+                async with session.request(method, path, json=body) as resp:
+                    await resp.read()
+                    status = resp.status
+                latencies.append((time.perf_counter() - start) * 1000)
+                if not ok(status):
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return latencies, errors, time.perf_counter() - started
+
+
+def measure(
+    label: str,
+    base_url: str,
+    make: Callable[[int], Request],
+    *,
+    total: int = 3000,
+    concurrency: int = 16,
+    headers: dict[str, str] | None = None,
+    ok: Callable[[int], bool] = lambda s: s < 400,
+) -> Measurement:
+    """Send ``total`` requests built by ``make(i)`` over ``concurrency`` connections; time them."""
+    cpu0 = time.process_time()
+    latencies, errors, seconds = asyncio.run(_drive(base_url, make, total, concurrency, headers or AUTH, ok))
+    cpu = time.process_time() - cpu0
+    ordered = sorted(latencies)
+    return Measurement(
+        label,
+        len(latencies),
+        errors,
+        seconds,
+        statistics.median(ordered),
+        ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+        cpu / seconds if seconds else 0.0,
+    )
+
+
+def median_of(runs: int, once: Callable[[], Measurement]) -> Measurement:
+    """Repeat a measurement and keep the run with the median throughput."""
+    results = sorted((once() for _ in range(runs)), key=lambda m: m.rps)
+    return results[len(results) // 2]
+
+
+def warm(base_url: str, make: Callable[[int], Request], n: int = 200) -> None:
+    """A short unmeasured run so connections, caches and the JIT-free interpreter are warm."""
+    measure("warm-up", base_url, make, total=n, concurrency=4)
+
+
+def print_table(title: str, rows: Sequence[Measurement], baseline: Measurement | None = None) -> None:
+    """One row per measurement; the ratio column compares throughput with ``baseline``."""
+    table = Table(title=title)
+    for col in ("operation", "requests", "errors", "req/s", "p50 ms", "p99 ms", "vs baseline", "generator CPU"):
+        table.add_column(col, justify="right" if col != "operation" else "left")
+    for m in rows:
+        ratio = f"{m.rps / baseline.rps:.2f}x" if baseline and baseline.rps else "-"
+        table.add_row(
+            m.label,
+            str(m.requests),
+            str(m.errors),
+            f"{m.rps:,.0f}",
+            f"{m.p50_ms:.2f}",
+            f"{m.p99_ms:.2f}",
+            ratio,
+            f"{m.generator_cpu:.0%}",
+        )
+    Console().print(table)
+
+
