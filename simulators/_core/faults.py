@@ -11,21 +11,44 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class FaultKind(StrEnum):
     """What a fault does to the exchange."""
 
     HTTP_ERROR = "HTTP_ERROR"
+    """A status in the vendor's error envelope (``params.status``)."""
+    THROTTLE = "THROTTLE"
+    """The vendor's own throttle: Salesforce 403 REQUEST_LIMIT_EXCEEDED, NetSuite 429, Kantata bare 429."""
     DELAY = "DELAY"
+    """Latency from a distribution (fixed, uniform, lognormal), then the normal response."""
     CONNECTION_RESET = "CONNECTION_RESET"
+    """A TCP RST instead of a response."""
+    EMPTY_RESPONSE = "EMPTY_RESPONSE"
+    """The connection is closed cleanly without a byte of response."""
+    MALFORMED_BODY = "MALFORMED_BODY"
+    """The response's JSON body is corrupted (status and headers intact)."""
+    TRUNCATED_BODY = "TRUNCATED_BODY"
+    """Half the body is sent under the full Content-Length, then the connection drops."""
+    HANG = "HANG"
+    """Nothing is sent for ``params.hang_ms`` (past a client's timeout), then the connection drops."""
+
+
+class DelayDistribution(StrEnum):
+    """How a DELAY's latency is drawn (from the seeded RNG)."""
+
+    FIXED = "fixed"
+    UNIFORM = "uniform"
+    LOGNORMAL = "lognormal"
 
 
 class FaultPhase(StrEnum):
@@ -48,6 +71,7 @@ class FaultMatch(BaseModel):
     )
     headers: dict[str, str] = Field(default_factory=dict, description="Header name -> glob over its value.")
     tenant: str | None = None
+    operation: str | None = Field(default=None, description="The OpenAPI operationId, e.g. 'upsertTimeBill'.")
 
     @field_validator("method")
     @classmethod
@@ -63,8 +87,36 @@ class FaultParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: int = Field(default=503, ge=400, le=599, description="Status of an HTTP_ERROR.")
-    delay_ms: float = Field(default=0, ge=0, le=120_000, description="Delay of a DELAY, in milliseconds.")
+    delay_ms: float = Field(
+        default=0,
+        ge=0,
+        le=120_000,
+        description="DELAY: the delay (fixed), the minimum (uniform) or the median (lognormal).",
+    )
+    delay_max_ms: float | None = Field(default=None, ge=0, le=120_000, description="DELAY: the uniform maximum.")
+    distribution: DelayDistribution = DelayDistribution.FIXED
+    sigma: float = Field(default=0.5, gt=0, le=5, description="DELAY: the lognormal shape.")
+    hang_ms: float = Field(default=30_000, ge=0, le=600_000, description="HANG: how long to hold the connection.")
     message: str | None = Field(default=None, description="Text of an HTTP_ERROR (the vendor's default if null).")
+
+    @model_validator(mode="after")
+    def _uniform_bounds(self) -> FaultParams:
+        if self.distribution is DelayDistribution.UNIFORM and (self.delay_max_ms or 0) < self.delay_ms:
+            raise ValueError("a uniform DELAY needs delay_max_ms >= delay_ms")
+        return self
+
+
+class FaultWindow(BaseModel):
+    """When a rule is active, in simulated time (either bound may be open)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def contains(self, now: datetime) -> bool:
+        """Whether ``now`` is inside the window (start inclusive, end exclusive)."""
+        return (self.start is None or now >= self.start) and (self.end is None or now < self.end)
 
 
 class FaultRuleIn(BaseModel):
@@ -79,6 +131,7 @@ class FaultRuleIn(BaseModel):
     probability: float = Field(default=1.0, ge=0.0, le=1.0)
     times: int | None = Field(default=None, ge=0, description="Fire at most this many times (null: unlimited).")
     after: int = Field(default=0, ge=0, description="Skip the first N matching requests.")
+    window: FaultWindow | None = Field(default=None, description="Active only inside this simulated-time window.")
     params: FaultParams = Field(default_factory=FaultParams)
 
 
@@ -98,6 +151,7 @@ class RequestFacts:
     path: str
     headers: Mapping[str, str]
     tenant: str
+    operation: str | None = None
 
 
 def _matches(match: FaultMatch, req: RequestFacts) -> bool:
@@ -107,6 +161,8 @@ def _matches(match: FaultMatch, req: RequestFacts) -> bool:
             return False
     if match.tenant is not None and match.tenant != req.tenant:
         return False
+    if match.operation is not None and match.operation != req.operation:
+        return False
     if match.path != "*" and not fnmatch.fnmatchcase(req.path, match.path):
         return False
     for name, pattern in match.headers.items():
@@ -114,6 +170,11 @@ def _matches(match: FaultMatch, req: RequestFacts) -> bool:
         if value is None or not fnmatch.fnmatchcase(value, pattern):
             return False
     return True
+
+
+def _active(rule: FaultRule, now: datetime | None) -> bool:
+    """Inside the rule's window (a rule without a window, or a caller without a time: always)."""
+    return rule.window is None or now is None or rule.window.contains(now)
 
 
 class FaultEngine:
@@ -154,14 +215,21 @@ class FaultEngine:
         """Installed rules in insertion order."""
         return list(self._rules.values())
 
-    def may_fire(self, req: RequestFacts, phase: FaultPhase) -> bool:
-        """Whether any rule of this phase matches (without drawing or counting)."""
-        return any(r.phase is phase and _matches(r.match, req) for r in self._rules.values())
+    @property
+    def uses_operations(self) -> bool:
+        """Whether any rule matches on an operationId (the middleware then resolves it)."""
+        return any(r.match.operation is not None for r in self._rules.values())
 
-    def fire(self, req: RequestFacts, phase: FaultPhase) -> FaultRule | None:
-        """The first rule of this phase that matches and fires, counting matches and firings."""
+    def may_fire(self, req: RequestFacts, phase: FaultPhase, now: datetime | None = None) -> bool:
+        """Whether any active rule of this phase matches (without drawing or counting)."""
+        return any(r.phase is phase and _active(r, now) and _matches(r.match, req) for r in self._rules.values())
+
+    def fire(self, req: RequestFacts, phase: FaultPhase, now: datetime | None = None) -> FaultRule | None:
+        """The first active rule of this phase that matches and fires, counting matches and firings."""
         for rule in self._rules.values():
             if rule.phase is not phase or not _matches(rule.match, req):
+                continue
+            if not _active(rule, now):
                 continue
             rule.matched += 1
             if rule.matched <= rule.after:
@@ -173,6 +241,16 @@ class FaultEngine:
             rule.fired += 1
             return rule
         return None
+
+    def delay_s(self, params: FaultParams) -> float:
+        """A DELAY's latency in seconds, drawn from its distribution with the seeded RNG (capped at 120 s)."""
+        if params.distribution is DelayDistribution.UNIFORM:
+            ms = self._rng.uniform(params.delay_ms, params.delay_max_ms or params.delay_ms)
+        elif params.distribution is DelayDistribution.LOGNORMAL and params.delay_ms > 0:
+            ms = self._rng.lognormvariate(math.log(params.delay_ms), params.sigma)
+        else:
+            ms = params.delay_ms
+        return min(ms, 120_000.0) / 1000
 
     def as_list(self) -> list[dict[str, Any]]:
         """JSON-ready rules for the control plane."""

@@ -1,13 +1,14 @@
-"""The outermost ASGI layer of every simulator: journal, request policy and transport faults.
+"""The outermost ASGI layer of every simulator: journal, request policy, vendor limits, transport faults.
 
-Pure ASGI (no per-request Starlette objects) so the hot path stays lean: with no fault rule installed a
-request costs a header scan, two policy calls and a journal append.
+Pure ASGI (no per-request Starlette objects) so the hot path stays lean: with no limit configured and no
+fault rule installed a request costs a header scan, the vendor policy and a journal append.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import struct
 import time
@@ -22,39 +23,66 @@ from simulators._core.journal import FaultFiring, JournalEntry
 from simulators._core.runtime import DEFAULT_TENANT, TENANT_HEADER, RequestInfo, SimRuntime
 
 PASSTHROUGH_PREFIXES = ("/__admin", "/openapi.json", "/docs", "/redoc")
+MALFORMED = b'{"p2c": "malformed'
+Headers = list[tuple[bytes, bytes]]
 
 
 class ConnectionResetByFault(ConnectionResetError):
-    """Raised in-process (no socket to reset) when a CONNECTION_RESET fault fires."""
+    """Raised in-process (no socket to drop) when a fault drops the connection."""
 
 
-def _transport_of(send: Send) -> asyncio.Transport | None:
+def _transport_of(send: Send) -> Any:
     # The outermost layer receives the server's own ``send``: under uvicorn it is a bound method of the
-    # request cycle, which holds the connection's transport.
-    owner = getattr(send, "__self__", None)
-    transport = getattr(owner, "transport", None)
+    # request cycle, which holds the connection's transport (asyncio's or uvloop's).
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
     return transport if callable(getattr(transport, "abort", None)) else None
 
 
-async def reset_connection(send: Send, rule_id: str) -> None:
-    """Drop the connection with a TCP RST; in-process, raise :class:`ConnectionResetByFault`."""
+async def drop_connection(send: Send, rule_id: str, *, reset: bool = True) -> None:
+    """Drop the connection: a TCP RST (``reset``) or a clean close; in-process, raise."""
     transport = _transport_of(send)
     if transport is None:
-        raise ConnectionResetByFault(f"connection reset by fault rule {rule_id}")
-    sock = transport.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    transport.abort()
+        raise ConnectionResetByFault(f"connection dropped by fault rule {rule_id}")
+    if reset:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    else:
+        transport.close()
     await asyncio.sleep(0)  # let the server see the connection as lost before the app returns
 
 
+# Kept for callers of the first version.
+async def reset_connection(send: Send, rule_id: str) -> None:
+    """Drop the connection with a TCP RST."""
+    await drop_connection(send, rule_id, reset=True)
+
+
+def operation_index(spec: dict[str, Any]) -> list[tuple[str, re.Pattern[str], str]]:
+    """(method, path regex, operationId) for every operation, literal paths before templated ones."""
+    out = []
+    for template, item in spec.get("paths", {}).items():
+        regex = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)))
+        for method, operation in item.items():
+            if isinstance(operation, dict) and operation.get("operationId"):
+                out.append((template.count("{"), method, regex, operation["operationId"]))
+    out.sort(key=lambda row: row[0])
+    return [(method, regex, op_id) for _, method, regex, op_id in out]
+
+
+def _with_length(headers: Headers, length: int) -> Headers:
+    return [(k, v) for k, v in headers if k.lower() != b"content-length"] + [(b"content-length", str(length).encode())]
+
+
 class SimulatorMiddleware:
-    """Journal every vendor request, apply the vendor's request policy and fire fault rules."""
+    """Journal every vendor request, apply the vendor's policy and limits, and fire fault rules."""
 
     def __init__(self, app: ASGIApp, runtime_getter: Any) -> None:
         self.app = app
         self._runtime = runtime_getter
+        self._operations: list[tuple[str, re.Pattern[str], str]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PASSTHROUGH_PREFIXES):
@@ -70,20 +98,61 @@ class SimulatorMiddleware:
         req = RequestInfo(scope["method"], path, headers, headers.get(TENANT_HEADER, DEFAULT_TENANT))
         journal_id = runtime.journal.next_id()
         started = time.perf_counter()
-        at = runtime.clock.now().isoformat()
-        status = 0
-        started_status: list[int] = [0]
+        now = runtime.clock.now()
+        sent = [0]  # the status the client saw (0: no response)
         firing: FaultRule | None = None
+        slot = False
+        try:
+            refused = self._admit(runtime, req)
+            if refused is not None:
+                await self._send_error(runtime, send, refused, [], sent)
+                return
+            settings = runtime.settings
+            if settings.concurrency_limit is not None:
+                if not runtime.limits.pool.try_acquire(req.tenant, settings.concurrency_limit):
+                    await self._send_error(runtime, send, runtime.spec.throttle(), [], sent)
+                    return
+                slot = True
+            policy = runtime.spec.policy
+            extra = policy.response_headers(runtime, req) if policy is not None else []
 
-        def record() -> None:
+            faults = runtime.faults
+            if faults.empty:
+                await self._run(scope, receive, send, extra, sent)
+                return
+            operation = self._operation_of(scope) if faults.uses_operations else None
+            facts = RequestFacts(req.method, path, headers, req.tenant, operation)
+            firing = faults.fire(facts, FaultPhase.BEFORE, now)
+            if firing is not None and await self._before(runtime, firing, send, extra, sent):
+                return
+            if not faults.may_fire(facts, FaultPhase.AFTER, now):
+                await self._run(scope, receive, send, extra, sent)
+                return
+            # An after-phase rule may fire: run the handler to completion (it commits), then decide.
+            buffered: list[Message] = []
+
+            async def capture(message: Message) -> None:
+                buffered.append(message)
+
+            await self._run(scope, receive, capture, extra, [0])
+            after = faults.fire(facts, FaultPhase.AFTER, now)
+            if after is not None:
+                firing = after
+            await self._after(runtime, after, send, buffered, extra, sent)
+        except ConnectionResetByFault:
+            sent[0] = 0
+            raise
+        finally:
+            if slot:
+                runtime.limits.pool.release(req.tenant)
             runtime.journal.record(
                 JournalEntry(
                     id=journal_id,
-                    at=at,
+                    at=now.isoformat(),
                     method=req.method,
                     path=path,
                     query=scope.get("query_string", b"").decode("latin-1"),
-                    status=status or started_status[0],
+                    status=sent[0],
                     tenant=req.tenant,
                     correlation_id=headers.get("x-correlation-id"),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -91,91 +160,130 @@ class SimulatorMiddleware:
                 )
             )
 
+    @staticmethod
+    def _admit(runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
         policy = runtime.spec.policy
-        extra_headers: list[tuple[bytes, bytes]] = []
-        try:
-            if policy is not None:
-                refused = policy.admit(runtime, req)
-                if refused is not None:
-                    status = await self._send_error(runtime, send, refused, [])
-                    return
-                extra_headers = policy.response_headers(runtime, req)
+        if policy is not None:
+            refused = policy.admit(runtime, req)
+            if refused is not None:
+                return refused
+        limit = runtime.settings.rate_limit_per_minute
+        if limit is not None and not runtime.limits.rate.allow(req.tenant, limit, time.monotonic()):
+            return runtime.spec.throttle()
+        return None
 
-            facts = RequestFacts(req.method, path, headers, req.tenant)
-            faults = runtime.faults
-            if not faults.empty:
-                firing = faults.fire(facts, FaultPhase.BEFORE)
-                if firing is not None:
-                    if firing.kind is FaultKind.DELAY:
-                        await asyncio.sleep(firing.params.delay_ms / 1000)
-                    elif firing.kind is FaultKind.HTTP_ERROR:
-                        err = runtime.spec.transport_error(firing.params.status, firing.params.message)
-                        status = await self._send_error(runtime, send, err, extra_headers)
-                        return
-                    else:
-                        await reset_connection(send, firing.id)
-                        return
+    def _operation_of(self, scope: Scope) -> str | None:
+        """The request's operationId, from the app's own OpenAPI document (built once)."""
+        if self._operations is None:
+            app = scope.get("app")
+            spec = app.openapi() if app is not None and hasattr(app, "openapi") else {}
+            self._operations = operation_index(spec)
+        method, path = scope["method"].lower(), scope["path"]
+        for op_method, pattern, operation_id in self._operations:
+            if op_method == method and pattern.fullmatch(path):
+                return operation_id
+        return None
 
-            if faults.empty or not faults.may_fire(facts, FaultPhase.AFTER):
-                status = await self._run(scope, receive, send, extra_headers, started_status)
-                return
+    async def _before(
+        self, runtime: SimRuntime[Any, Any], rule: FaultRule, send: Send, extra: Headers, sent: list[int]
+    ) -> bool:
+        """Apply a before-phase fault (nothing committed). True when the response is settled."""
+        kind = rule.kind
+        if kind is FaultKind.DELAY:
+            await asyncio.sleep(runtime.faults.delay_s(rule.params))
+            return False
+        if kind in (FaultKind.HTTP_ERROR, FaultKind.THROTTLE):
+            await self._send_error(runtime, send, self._error_for(runtime, rule), extra, sent)
+        elif kind is FaultKind.MALFORMED_BODY:
+            await self._send_raw(send, 200, [(b"content-type", b"application/json")], MALFORMED, sent)
+        elif kind is FaultKind.TRUNCATED_BODY:
+            body = b'{"p2c": "truncated", "items": [' + b"0," * 64 + b"0]}"
+            start = {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": _with_length([(b"content-type", b"application/json")], len(body)),
+            }
+            await self._truncate(send, rule, start, body, sent)
+        else:
+            await self._drop(runtime, rule, send)
+        return True
 
-            # An after-phase rule may fire: run the handler to completion, then decide on the response.
-            buffered: list[Message] = []
-
-            async def capture(message: Message) -> None:
-                buffered.append(message)
-
-            status = await self._run(scope, receive, capture, extra_headers, started_status)
-            after = faults.fire(facts, FaultPhase.AFTER)
-            if after is not None:
-                firing = after
-                if after.kind is FaultKind.CONNECTION_RESET:
-                    status = 0
-                    await reset_connection(send, after.id)
-                    return
-                if after.kind is FaultKind.HTTP_ERROR:
-                    err = runtime.spec.transport_error(after.params.status, after.params.message)
-                    status = await self._send_error(runtime, send, err, extra_headers)
-                    return
-                await asyncio.sleep(after.params.delay_ms / 1000)
+    async def _after(
+        self,
+        runtime: SimRuntime[Any, Any],
+        rule: FaultRule | None,
+        send: Send,
+        buffered: list[Message],
+        extra: Headers,
+        sent: list[int],
+    ) -> None:
+        """Deliver the committed response, or what an after-phase fault makes of it."""
+        start: Message = buffered[0] if buffered else {"type": "http.response.start", "status": 500, "headers": []}
+        body = b"".join(m.get("body", b"") for m in buffered if m["type"] == "http.response.body")
+        kind = rule.kind if rule is not None else None
+        if rule is None or kind is FaultKind.DELAY:
+            if rule is not None:
+                await asyncio.sleep(runtime.faults.delay_s(rule.params))
+            sent[0] = start["status"]
             for message in buffered:
                 await send(message)
-        except ConnectionResetByFault:
-            status = 0
-            started_status[0] = 0
-            raise
-        finally:
-            record()
+        elif kind in (FaultKind.HTTP_ERROR, FaultKind.THROTTLE):
+            await self._send_error(runtime, send, self._error_for(runtime, rule), extra, sent)
+        elif kind is FaultKind.MALFORMED_BODY:
+            status = start["status"] if body else 200  # a bodyless 204 cannot carry a broken body
+            corrupted = body[: len(body) // 2] + b"\xff" + MALFORMED if body else MALFORMED
+            await self._send_raw(send, status, list(start.get("headers", [])), corrupted, sent)
+        elif kind is FaultKind.TRUNCATED_BODY and body:
+            await self._truncate(
+                send, rule, dict(start, headers=_with_length(start.get("headers", []), len(body))), body, sent
+            )
+        else:
+            await self._drop(runtime, rule, send)
 
-    async def _run(
-        self, scope: Scope, receive: Receive, send: Send, extra_headers: list[tuple[bytes, bytes]], seen: list[int]
-    ) -> int:
-        status = 0
+    @staticmethod
+    def _error_for(runtime: SimRuntime[Any, Any], rule: FaultRule) -> VendorError:
+        if rule.kind is FaultKind.THROTTLE:
+            return runtime.spec.throttle()
+        return runtime.spec.transport_error(rule.params.status, rule.params.message)
 
+    @staticmethod
+    async def _drop(runtime: SimRuntime[Any, Any], rule: FaultRule, send: Send) -> None:
+        if rule.kind is FaultKind.HANG:
+            await asyncio.sleep(rule.params.hang_ms / 1000)
+        await drop_connection(send, rule.id, reset=rule.kind is not FaultKind.EMPTY_RESPONSE)
+
+    @staticmethod
+    async def _truncate(send: Send, rule: FaultRule, start: Message, body: bytes, sent: list[int]) -> None:
+        sent[0] = start["status"]
+        await send(start)
+        await send({"type": "http.response.body", "body": body[: max(1, len(body) // 2)], "more_body": True})
+        await drop_connection(send, rule.id, reset=True)
+
+    @staticmethod
+    async def _send_raw(send: Send, status: int, headers: Headers, body: bytes, sent: list[int]) -> None:
+        sent[0] = status
+        await send({"type": "http.response.start", "status": status, "headers": _with_length(headers, len(body))})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, extra: Headers, sent: list[int]) -> None:
         async def wrapped(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = seen[0] = message["status"]
-                if extra_headers:
-                    message = dict(message, headers=[*message.get("headers", []), *extra_headers])
+                sent[0] = message["status"]
+                if extra:
+                    message = dict(message, headers=[*message.get("headers", []), *extra])
             await send(message)
 
         await self.app(scope, receive, wrapped)
-        return status
 
     @staticmethod
     async def _send_error(
-        runtime: SimRuntime[Any, Any], send: Send, err: VendorError, extra: list[tuple[bytes, bytes]]
-    ) -> int:
+        runtime: SimRuntime[Any, Any], send: Send, err: VendorError, extra: Headers, sent: list[int]
+    ) -> None:
         rendered = runtime.spec.render_error(err)
         body = orjson.dumps(rendered.body)
         headers = [
             (b"content-type", b"application/json;charset=UTF-8"),
-            (b"content-length", str(len(body)).encode()),
             *((k.lower().encode(), v.encode()) for k, v in rendered.headers.items()),
             *extra,
         ]
-        await send({"type": "http.response.start", "status": rendered.status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-        return rendered.status
+        await SimulatorMiddleware._send_raw(send, rendered.status, headers, body, sent)

@@ -18,6 +18,7 @@ from simulators._core.errors import RenderedError, VendorError
 from simulators._core.events import EventLog
 from simulators._core.faults import FaultEngine
 from simulators._core.journal import Journal
+from simulators._core.limits import Limits
 from simulators._core.rng import make_rng
 from simulators._core.settings import SimulatorSettings
 from simulators._core.states import ProviderStates
@@ -92,6 +93,12 @@ class SimulatorSpec(Generic[StoreT, SettingsT]):
     provider_states: ProviderStates[StoreT]
     policy: RequestPolicy | None = None
     vendor_prefixes: tuple[str, ...] = ("/",)
+    throttle_error: Callable[[], VendorError] | None = None
+    """The vendor's own throttle (THROTTLE faults, concurrency and rate limits); default: its 429."""
+
+    def throttle(self) -> VendorError:
+        """The vendor-shaped throttle error."""
+        return self.throttle_error() if self.throttle_error else self.transport_error(429, None)
 
 
 @dataclass(slots=True)
@@ -113,6 +120,7 @@ class SimRuntime(Generic[StoreT, SettingsT]):
         self.clock = SimClock(start=settings.clock_start, mode=settings.clock_mode, rate=settings.clock_rate)
         self.journal = Journal(settings.journal_limit)
         self.faults = FaultEngine(make_rng(settings.seed, spec.system, "faults"))
+        self.limits = Limits()
         self.tenants: dict[str, TenantState[StoreT]] = {}
         self._world: World | None = None
 
@@ -151,6 +159,7 @@ class SimRuntime(Generic[StoreT, SettingsT]):
             self.settings = self._initial_settings.model_copy(deep=True)
         if "data" in scopes:
             self.tenants.clear()
+            self.limits.quota.reset()
         if "faults" in scopes:
             self.faults.clear()
             self.faults.reseed(make_rng(self.settings.seed, self.system, "faults"))

@@ -23,4 +23,10 @@ class SimulatorSettings(BaseSettings):
     clock_rate: float = Field(default=1.0, gt=0)
     journal_limit: int = Field(default=100_000, ge=100)
     require_auth: bool = Field(default=True, description="Refuse vendor calls without a bearer token.")
+    concurrency_limit: int | None = Field(
+        default=None, ge=1, le=10_000, description="Account-wide in-flight request limit (NetSuite: 15); null is off."
+    )
+    rate_limit_per_minute: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Requests per tenant per minute (Kantata); null is off."
+    )
     events: EventSettings = Field(default_factory=EventSettings)

@@ -252,5 +252,14 @@ def test_as_list_is_json_ready() -> None:
     assert doc["kind"] == "HTTP_ERROR"
     assert doc["phase"] == "before"
     assert doc["match"]["method"] == ["GET"]
-    assert doc["params"] == {"status": 502, "delay_ms": 0.0, "message": "bad gateway"}
+    assert doc["params"] == {
+        "status": 502,
+        "delay_ms": 0.0,
+        "delay_max_ms": None,
+        "distribution": "fixed",
+        "sigma": 0.5,
+        "hang_ms": 30000.0,
+        "message": "bad gateway",
+    }
+    assert doc["window"] is None
     assert (doc["matched"], doc["fired"]) == (0, 0)

@@ -39,7 +39,7 @@ def _external_ids(records: Records) -> list[str | None]:
 def test_post_fault_returns_the_rule_with_an_id_and_lists_it(erp_client: TestClient) -> None:
     rule = _install(erp_client, kind="HTTP_ERROR", match={"method": "post", "path": TIME_BILL_GLOB})
     assert rule["id"] == "fault-1"
-    assert rule["match"] == {"method": "POST", "path": TIME_BILL_GLOB, "headers": {}, "tenant": None}
+    assert rule["match"] == {"method": "POST", "path": TIME_BILL_GLOB, "headers": {}, "tenant": None, "operation": None}
     assert (rule["phase"], rule["matched"], rule["fired"]) == ("before", 0, 0)
     assert erp_client.get("/__admin/faults").json() == {"faults": [rule]}
 
