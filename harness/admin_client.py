@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,11 +16,13 @@ class AdminError(RuntimeError):
 class AdminClient:
     """Synchronous client of one simulator's ``/__admin`` API."""
 
-    def __init__(self, base_url: str, *, timeout_s: float = 30.0, tenant: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, *, timeout_s: float = 30.0, tenant: str | None = None, verify: ssl.SSLContext | bool = True
+    ) -> None:
         headers = {"X-P2C-Tenant": tenant} if tenant else {}
         self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(
-            base_url=self.base_url + "/__admin", timeout=timeout_s, headers=headers, trust_env=False
+            base_url=self.base_url + "/__admin", timeout=timeout_s, headers=headers, trust_env=False, verify=verify
         )
 
     def close(self) -> None:
@@ -72,6 +75,16 @@ class AdminClient:
     def add_fault(self, rule: dict[str, Any]) -> dict[str, Any]:
         """``POST /__admin/faults``; returns the stored rule with its id."""
         result: dict[str, Any] = self._call("POST", "/faults", json=rule)
+        return result
+
+    def apply_profile(self, name: str) -> dict[str, Any]:
+        """``POST /__admin/faults/profiles/{name}``: install this system's share of a fault profile."""
+        result: dict[str, Any] = self._call("POST", f"/faults/profiles/{name}")
+        return result
+
+    def profiles(self) -> list[dict[str, Any]]:
+        """``GET /__admin/faults/profiles``."""
+        result: list[dict[str, Any]] = self._call("GET", "/faults/profiles")["profiles"]
         return result
 
     def faults(self) -> list[dict[str, Any]]:

@@ -134,6 +134,20 @@ class ScenarioContext:
             time.sleep(min(0.25, quiet_s / 4))
         raise ScenarioTimeoutError(f"systems did not stop writing for {quiet_s}s within {timeout_s}s")
 
+    def apply_fault_profile(self, name: str) -> dict[str, int]:
+        """Install a named fault profile on every simulator; returns the rules installed per system."""
+        return {s.name: len(s.admin.apply_profile(name)["faults"]) for s in self.systems}
+
+    def advance_clocks(self, **delta: float) -> None:
+        """Move every simulator's clock forward together (``days``, ``hours``, ``minutes``, ``seconds``)."""
+        for system in self.systems:
+            system.admin.advance_clock(**delta)
+
+    def set_clocks(self, **body: Any) -> None:
+        """Set every simulator's clock (``now``, ``mode``, ``rate``) together."""
+        for system in self.systems:
+            system.admin.set_clock(**body)
+
     def expect(self, *invariants: Invariant) -> list[InvariantResult]:
         """Check invariants against the current state and record the results."""
         view = self.view()

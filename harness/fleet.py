@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,13 @@ SANDBOX_PORTS = {"orchestrator": 8100, "crm": 8101, "psa": 8102, "erp": 8103}
 
 class FleetError(RuntimeError):
     """A process did not start or did not become healthy."""
+
+
+def local_ca_context() -> ssl.SSLContext:
+    """An SSL context that trusts the simulators' local CA."""
+    from simulators._core.tls import ensure_local_ca
+
+    return ssl.create_default_context(cafile=str(ensure_local_ca().ca_cert))
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -57,6 +65,8 @@ class Service:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    verify: ssl.SSLContext | bool = True
+    """What TLS certificates to trust: the local CA for a simulator served with ``--tls``."""
 
     @property
     def port(self) -> int:
@@ -79,7 +89,8 @@ class Service:
             if self.process is not None and self.process.poll() is not None:
                 raise FleetError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
             try:
-                if httpx.get(self.url + self.health_path, timeout=1.0, trust_env=False).status_code == 200:
+                resp = httpx.get(self.url + self.health_path, timeout=1.0, trust_env=False, verify=self.verify)
+                if resp.status_code == 200:
                     return
             except httpx.HTTPError as exc:
                 last = str(exc)
@@ -134,8 +145,10 @@ class Fleet:
             "--profile",
             self.profile,
         ]
+        verify: ssl.SSLContext | bool = True
         if tls:
             argv.append("--tls")
+            verify = local_ca_context()
         scheme = "https" if tls else "http"
         svc = Service(
             system,
@@ -144,6 +157,7 @@ class Fleet:
             argv,
             dict(os.environ),
             self.run_dir / f"{system}.log",
+            verify=verify,
         )
         self.services[system] = svc
         return svc

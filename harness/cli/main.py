@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import ssl
 import sys
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.engine import SCENARIOS, ScenarioResult
-from harness.fleet import SANDBOX_PORTS, running_fleet
+from harness.fleet import SANDBOX_PORTS, local_ca_context, running_fleet
 from harness.reporting import print_table, write_json, write_junit
 from harness.runner import Target, _load_suites, external_driver, run_against, run_with_fleet
 
@@ -27,6 +28,22 @@ def _env_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--orchestrator-env")
         out[key] = value
     return out
+
+
+def apply_fault_profile(name: str, urls: dict[str, str], verify: ssl.SSLContext | bool = True) -> dict[str, int]:
+    """Install a fault profile on every simulator of a fleet."""
+    from harness.admin_client import AdminClient, AdminError
+
+    installed = {}
+    for system in ("crm", "psa", "erp"):
+        client = AdminClient(urls[system], verify=verify)
+        try:
+            installed[system] = len(client.apply_profile(name)["faults"])
+        except AdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+        finally:
+            client.close()
+    return installed
 
 
 def _report(results: list[ScenarioResult], json_path: Path | None, junit_path: Path | None) -> None:
@@ -87,8 +104,16 @@ def sandbox() -> None:
 @click.option("--profile", default="small", show_default=True, help="World profile (small, standard).")
 @click.option("--no-orchestrator", is_flag=True, help="Start only the simulators (bring your own middleware).")
 @click.option("--tls", is_flag=True, help="Serve the simulators over HTTPS with a local CA.")
+@click.option("--faults", "fault_profile", help="A named fault profile (flaky-erp, month-end-storm, ...).")
 @orch_env_option
-def sandbox_up(seed: int, profile: str, no_orchestrator: bool, tls: bool, orchestrator_env: tuple[str, ...]) -> None:
+def sandbox_up(
+    seed: int,
+    profile: str,
+    no_orchestrator: bool,
+    tls: bool,
+    fault_profile: str | None,
+    orchestrator_env: tuple[str, ...],
+) -> None:
     """Serve CRM :8101, PSA :8102, ERP :8103 and the orchestrator :8100 until Ctrl-C."""
     run_dir = Path(".p2c/sandbox")
     env = _env_pairs(orchestrator_env)
@@ -121,6 +146,11 @@ def sandbox_up(seed: int, profile: str, no_orchestrator: bool, tls: bool, orches
             for name, url in fleet.urls.items():
                 table.add_row(name, url, f"{url}/status" if name == "orchestrator" else f"{url}/__admin/health")
             console.print(table)
+            if fault_profile:
+                installed = apply_fault_profile(fault_profile, fleet.urls, local_ca_context() if ca else True)
+                console.print(
+                    f"fault profile {fault_profile}: " + ", ".join(f"{k} {v} rules" for k, v in installed.items())
+                )
             if ca is not None:
                 console.print(f"trust this CA: {ca}")
             console.print(f"logs in {run_dir}; Ctrl-C stops everything")

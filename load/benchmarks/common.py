@@ -212,6 +212,4 @@ def print_table(title: str, rows: Sequence[Measurement], baseline: Measurement |
             ratio,
             f"{m.generator_cpu:.0%}",
         )
-    Console().print(table)
-
-
+    Console(width=max(140, Console().width)).print(table)

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simulators._core.clock import ClockMode
 from simulators._core.errors import VendorError
 from simulators._core.faults import FaultRuleIn
+from simulators._core.profiles import UnknownProfileError, load_profile, profile_names
 from simulators._core.responses import json_response
 from simulators._core.runtime import DEFAULT_TENANT, SimRuntime
 from simulators._core.states import UnknownProviderState
+from simulators._core.webhooks import SubscriptionError
 
 RESET_SCOPES = ("data", "faults", "journal", "clock", "settings")
 
@@ -35,6 +37,15 @@ class ProviderStateIn(BaseModel):
     state: str
     params: dict[str, Any] = Field(default_factory=dict)
     action: Literal["setup", "teardown"] = "setup"
+
+
+class SubscriptionIn(BaseModel):
+    """Body of ``POST /__admin/subscriptions``."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str
+    event_types: list[str] | None = None
+    secret: str = Field(default="p2c-webhook-secret", min_length=1)
 
 
 class ClockIn(BaseModel):
@@ -177,6 +188,39 @@ def build_admin_router() -> APIRouter:
         body = await _body(request, FaultRuleIn)
         return _sim(request).faults.add(body).model_dump(mode="json")
 
+    @router.get("/faults/profiles")
+    async def list_profiles(request: Request) -> dict[str, Any]:
+        out = []
+        for name in profile_names():
+            profile = load_profile(name)
+            mine = profile.for_system(_sim(request).system)
+            out.append(
+                {
+                    "name": name,
+                    "description": profile.description,
+                    "faults": len(mine.faults),
+                    "settings": sorted(mine.settings),
+                }
+            )
+        return {"profiles": out}
+
+    @router.post("/faults/profiles/{name}")
+    async def apply_profile(request: Request, name: str) -> Response:
+        sim = _sim(request)
+        try:
+            mine = load_profile(name).for_system(sim.system)
+        except UnknownProfileError as exc:
+            return _admin_error(404, str(exc))
+        except ValueError as exc:
+            return _admin_error(400, str(exc))
+        if mine.settings:
+            try:
+                sim.update_settings(mine.settings)
+            except ValueError as exc:
+                return _admin_error(400, f"profile {name}: {exc}")
+        rules = [sim.faults.add(rule).model_dump(mode="json") for rule in mine.faults]
+        return JSONResponse({"profile": name, "faults": rules, "settings": mine.settings})
+
     @router.delete("/faults")
     async def clear_faults(request: Request) -> Response:
         _sim(request).faults.clear()
@@ -244,6 +288,26 @@ def build_admin_router() -> APIRouter:
         except ValueError as exc:
             return _admin_error(400, str(exc))
         return JSONResponse(updated.model_dump(mode="json"))
+
+    @router.get("/subscriptions")
+    async def list_subscriptions(request: Request) -> dict[str, Any]:
+        return {"subscriptions": [sub.as_dict() for sub in _sim(request).webhooks.subscriptions.values()]}
+
+    @router.post("/subscriptions", status_code=201)
+    async def subscribe(request: Request) -> Response:
+        body = await _body(request, SubscriptionIn)
+        tenant = request.headers.get("x-p2c-tenant", DEFAULT_TENANT)
+        try:
+            sub = _sim(request).webhooks.subscribe(tenant, body.url, body.event_types, body.secret)
+        except SubscriptionError as exc:
+            return _admin_error(400, str(exc))
+        return JSONResponse(sub.as_dict(), status_code=201)
+
+    @router.delete("/subscriptions/{sub_id}")
+    async def unsubscribe(request: Request, sub_id: str) -> Response:
+        if not _sim(request).webhooks.unsubscribe(sub_id):
+            return _admin_error(404, f"no subscription {sub_id!r}")
+        return Response(status_code=204)
 
     @router.get("/events")
     async def events(request: Request, tenant: str = DEFAULT_TENANT) -> Response:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import parse_qs
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -16,6 +18,7 @@ from simulators._core.errors import VendorError
 from simulators._core.middleware import PASSTHROUGH_PREFIXES, SimulatorMiddleware
 from simulators._core.responses import dumps
 from simulators._core.runtime import SettingsT, SimRuntime, SimulatorSpec, StoreT
+from simulators._core.tokens import TokenEndpoint
 
 log = logging.getLogger("p2c.simulators")
 
@@ -91,6 +94,9 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
     def is_admin(request: Request) -> bool:
         return request.url.path.startswith(PASSTHROUGH_PREFIXES)
 
+    if spec.token_endpoint is not None:
+        mount_token_endpoint(app, spec.token_endpoint)
+
     @app.exception_handler(VendorError)
     async def vendor_error(request: Request, exc: VendorError) -> Response:
         return _render(runtime_of(request), exc)
@@ -125,3 +131,41 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
         )
 
     return app
+
+
+def _oauth_error(status: int, error: str, description: str) -> Response:
+    return Response(
+        dumps({"error": error, "error_description": description}), status_code=status, media_type="application/json"
+    )
+
+
+def mount_token_endpoint(app: FastAPI, endpoint: TokenEndpoint) -> None:
+    """``POST <path>`` issuing tokens for the client-credentials, password and refresh-token grants."""
+
+    @app.post(endpoint.path, operation_id="issueToken", tags=["auth"], summary="OAuth 2.0 token endpoint")
+    async def issue_token(request: Request) -> Response:
+        raw = await request.body()
+        fields: dict[str, str]
+        if request.headers.get("content-type", "").startswith("application/json"):
+            try:
+                doc = orjson.loads(raw or b"{}")
+            except orjson.JSONDecodeError:
+                return _oauth_error(400, "invalid_request", "the body is not valid JSON")
+            fields = {str(k): str(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
+        else:
+            fields = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        runtime: SimRuntime[Any, Any] = request.app.state.sim
+        now, ttl = runtime.clock.now(), runtime.settings.token_ttl_s
+        grant = fields.get("grant_type", "")
+        if grant in ("client_credentials", "password", "authorization_code"):
+            token = runtime.tokens.issue(fields.get("client_id", "p2c-client"), now, ttl)
+        elif grant == "refresh_token":
+            refreshed = runtime.tokens.refresh(fields.get("refresh_token", ""), now, ttl)
+            if refreshed is None:
+                return _oauth_error(400, "invalid_grant", "expired access/refresh token")
+            token = refreshed
+        else:
+            return _oauth_error(400, "unsupported_grant_type", f"grant type not supported: {grant or '(none)'}")
+        return Response(
+            dumps(dict(endpoint.render(token, str(request.base_url).rstrip("/")))), media_type="application/json"
+        )

@@ -17,12 +17,16 @@ class BearerTokenPolicy:
         self._public = public_paths
 
     def admit(self, runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
-        """401 when auth is required and no bearer token is present."""
-        if not runtime.settings.require_auth or req.path in self._public:
+        """401 without a bearer token, with an expired issued one, or (``auth_mode=issued``) an unknown one."""
+        endpoint = runtime.spec.token_endpoint
+        if not runtime.settings.require_auth or req.path in self._public or (endpoint and req.path == endpoint.path):
             return None
         value = req.headers.get("authorization", "")
         scheme, _, token = value.partition(" ")
         if scheme.lower() not in ("bearer", "oauth") or not token.strip():
+            return self._unauthorized()
+        status = runtime.tokens.status(token.strip(), runtime.clock.now())
+        if status == "expired" or (status == "unknown" and runtime.settings.auth_mode == "issued"):
             return self._unauthorized()
         return None
 

@@ -73,6 +73,14 @@ class SimClock:
         self._anchor = self.start
         self._anchor_mono = self._monotonic()
 
+    def reconfigure(self, start: datetime, mode: ClockMode, rate: float) -> None:
+        """New start, mode and rate (for a reset), keeping this object: stores hold a reference to it."""
+        if start.tzinfo is None:
+            raise ValueError("the simulated clock needs a timezone-aware start")
+        self.start, self.mode, self.rate = start, mode, rate
+        self._initial = (mode, rate)
+        self.reset()
+
     def as_dict(self) -> dict[str, object]:
         """The clock's state for the control plane."""
         return {"now": self.now().isoformat(), "mode": self.mode, "rate": self.rate, "start": self.start.isoformat()}

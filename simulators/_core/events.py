@@ -27,6 +27,13 @@ class EventSettings(BaseModel):
     reorder_rate: float = Field(
         default=0.0, ge=0.0, le=1.0, description="Share of events placed before the event emitted just before."
     )
+    delivery_delay_ms: float = Field(default=0, ge=0, le=60_000, description="Webhook push: wait before the first try.")
+    max_attempts: int = Field(default=6, ge=1, le=50, description="Webhook push: tries per event and subscriber.")
+    retry_base_ms: float = Field(default=200, ge=1, le=600_000, description="Webhook push: first retry backoff.")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
+        description="Hosts webhook subscriptions may point at (loopback only by default).",
+    )
 
 
 @dataclass(slots=True)
@@ -54,6 +61,7 @@ class Event:
             "created_at": self.created_at.isoformat(),
             "duplicate_of": self.duplicate_of,
             "reads": self.reads,
+            "deliveries": self.meta.get("deliveries", []),
         }
 
 
@@ -61,13 +69,18 @@ class EventLog:
     """The ordered list of a tenant's emitted events, with seeded duplication and reordering."""
 
     def __init__(
-        self, clock: Callable[[], datetime], settings: Callable[[], EventSettings], rng: random.Random
+        self,
+        clock: Callable[[], datetime],
+        settings: Callable[[], EventSettings],
+        rng: random.Random,
+        on_emit: Callable[[list[Event]], None] | None = None,
     ) -> None:
         self._clock = clock
         self._settings = settings
         self._rng = rng
         self._ids = itertools.count(1)
         self._events: list[Event] = []
+        self._on_emit = on_emit
 
     def emit(self, type_: str, subject_type: str, subject_id: str, payload: dict[str, Any]) -> list[Event]:
         """Emit an event; returns what was appended (the event, then any duplicate)."""
@@ -84,6 +97,8 @@ class EventLog:
             )
             self._events.append(dup)
             added.append(dup)
+        if self._on_emit is not None:
+            self._on_emit(added)
         return added
 
     def all(self) -> list[Event]:

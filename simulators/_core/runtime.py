@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from fastapi import APIRouter
@@ -22,6 +23,8 @@ from simulators._core.limits import Limits
 from simulators._core.rng import make_rng
 from simulators._core.settings import SimulatorSettings
 from simulators._core.states import ProviderStates
+from simulators._core.tokens import TokenEndpoint, TokenStore
+from simulators._core.webhooks import WebhookDispatcher
 from simulators.datagen import World, build_world
 
 TENANT_HEADER = "x-p2c-tenant"
@@ -93,6 +96,8 @@ class SimulatorSpec(Generic[StoreT, SettingsT]):
     provider_states: ProviderStates[StoreT]
     policy: RequestPolicy | None = None
     vendor_prefixes: tuple[str, ...] = ("/",)
+    token_endpoint: TokenEndpoint | None = None
+    """The vendor's OAuth token endpoint (mounted by the app factory when set)."""
     throttle_error: Callable[[], VendorError] | None = None
     """The vendor's own throttle (THROTTLE faults, concurrency and rate limits); default: its 429."""
 
@@ -121,8 +126,16 @@ class SimRuntime(Generic[StoreT, SettingsT]):
         self.journal = Journal(settings.journal_limit)
         self.faults = FaultEngine(make_rng(settings.seed, spec.system, "faults"))
         self.limits = Limits()
+        self.tokens = TokenStore(make_rng(settings.seed, spec.system, "tokens"))
+        self.webhooks = WebhookDispatcher(
+            lambda: self.settings.events, self.clock_now, make_rng(settings.seed, spec.system, "webhooks")
+        )
         self.tenants: dict[str, TenantState[StoreT]] = {}
         self._world: World | None = None
+
+    def clock_now(self) -> datetime:
+        """The simulated time (the clock object is replaced on reset; this always asks the current one)."""
+        return self.clock.now()
 
     @property
     def system(self) -> str:
@@ -140,7 +153,12 @@ class SimRuntime(Generic[StoreT, SettingsT]):
 
     def _new_tenant(self, name: str) -> TenantState[StoreT]:
         seed = self.settings.seed
-        events = EventLog(self.clock.now, lambda: self.settings.events, make_rng(seed, self.system, name, "events"))
+        events = EventLog(
+            self.clock_now,
+            lambda: self.settings.events,
+            make_rng(seed, self.system, name, "events"),
+            on_emit=self.webhooks.on_emit(name),
+        )
         ctx = StoreContext(name, self.clock, lambda: self.settings, events, make_rng(seed, self.system, name, "data"))
         store = self.spec.store_factory(ctx)
         store.load_world(self.world())
@@ -160,15 +178,15 @@ class SimRuntime(Generic[StoreT, SettingsT]):
         if "data" in scopes:
             self.tenants.clear()
             self.limits.quota.reset()
+            self.tokens = TokenStore(make_rng(self.settings.seed, self.system, "tokens"))
         if "faults" in scopes:
             self.faults.clear()
             self.faults.reseed(make_rng(self.settings.seed, self.system, "faults"))
         if "journal" in scopes:
             self.journal.clear()
         if "clock" in scopes:
-            self.clock = SimClock(
-                start=self.settings.clock_start, mode=self.settings.clock_mode, rate=self.settings.clock_rate
-            )
+            # Reconfigure in place: stores and event logs hold this clock object.
+            self.clock.reconfigure(self.settings.clock_start, self.settings.clock_mode, self.settings.clock_rate)
 
     def seed(self, seed: int, profile: str | None = None) -> World:
         """Re-seed everything from ``seed``: data (from the profile's world), faults RNG and clock."""

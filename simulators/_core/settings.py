@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,11 @@ class SimulatorSettings(BaseSettings):
     clock_rate: float = Field(default=1.0, gt=0)
     journal_limit: int = Field(default=100_000, ge=100)
     require_auth: bool = Field(default=True, description="Refuse vendor calls without a bearer token.")
+    token_ttl_s: int = Field(default=3600, ge=1, description="Lifetime of tokens from the token endpoint (simulated).")
+    auth_mode: Literal["any", "issued"] = Field(
+        default="any",
+        description="any: every non-empty bearer token works (issued ones expire); issued: only unexpired issued ones.",
+    )
     concurrency_limit: int | None = Field(
         default=None, ge=1, le=10_000, description="Account-wide in-flight request limit (NetSuite: 15); null is off."
     )

@@ -81,3 +81,17 @@ def test_fleet_refuses_a_port_another_process_holds(tmp_path: Path) -> None:
             pass
     finally:
         busy.close()
+
+
+def test_a_tls_fleet_serves_https_that_the_local_ca_verifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.fleet import local_ca_context, running_fleet
+
+    monkeypatch.setenv("P2C_HOME", str(tmp_path / "home"))
+    with running_fleet(orchestrator=False, run_dir=tmp_path / "run", tls=True) as fleet:
+        ca = local_ca_context()
+        for system, url in fleet.urls.items():
+            assert url.startswith("https://127.0.0.1:")
+            health = httpx.get(f"{url}/__admin/health", verify=ca, trust_env=False).json()
+            assert health["system"] == system
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            httpx.get(f"{fleet.url('erp')}/__admin/health", trust_env=False, verify=True)

@@ -234,7 +234,14 @@ def test_settings_get(erp_client: TestClient) -> None:
     doc = erp_client.get("/__admin/settings").json()
     assert doc["closed_period_policy"] == "reject"
     assert doc["list_page_max"] == 1000
-    assert doc["events"] == {"duplicate_rate": 0.0, "reorder_rate": 0.0}
+    assert doc["events"] == {
+        "duplicate_rate": 0.0,
+        "reorder_rate": 0.0,
+        "delivery_delay_ms": 0.0,
+        "max_attempts": 6,
+        "retry_base_ms": 200.0,
+        "allowed_hosts": ["127.0.0.1", "localhost", "::1"],
+    }
 
 
 def test_settings_put_deep_merges(erp_client: TestClient) -> None:
@@ -242,7 +249,11 @@ def test_settings_put_deep_merges(erp_client: TestClient) -> None:
     erp_client.put("/__admin/settings", json={"events": {"reorder_rate": 0.25}})
     response = erp_client.put("/__admin/settings", json={"events": {"duplicate_rate": 0.5}, "list_page_max": 50})
     assert response.status_code == 200
-    expected = {**before, "list_page_max": 50, "events": {"duplicate_rate": 0.5, "reorder_rate": 0.25}}
+    expected = {
+        **before,
+        "list_page_max": 50,
+        "events": {**before["events"], "duplicate_rate": 0.5, "reorder_rate": 0.25},
+    }
     assert response.json() == expected
     assert erp_client.get("/__admin/settings").json() == expected
 

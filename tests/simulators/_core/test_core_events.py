@@ -79,5 +79,6 @@ def test_snapshot_is_json_ready() -> None:
             "created_at": "2026-10-30T09:00:00+00:00",
             "duplicate_of": None,
             "reads": 0,
+            "deliveries": [],
         }
     ]

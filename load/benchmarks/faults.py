@@ -1,0 +1,85 @@
+"""What the failure-mode engine costs: ``python -m load.benchmarks.faults``.
+
+Reads one ERP record (``GET .../job/1``) against: the app without the simulator middleware; with it and
+no rule; with 20 rules that never match; with one matching 10% DELAY of 20 ms. Both servers run at once
+and the rounds alternate, so machine drift hits every configuration alike; medians of the rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+
+import httpx
+
+from load.benchmarks.common import AUTH, Measurement, free_port, measure, print_table, serve, warm
+
+READ = ("GET", "/services/rest/record/v1/job/1", None)
+
+
+def _serve_factory(name: str):  # type: ignore[no-untyped-def]
+    port = free_port()
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        f"load.benchmarks.apps:{name}",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return serve(argv, port, "/__admin/health")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the table and the zero-rule overhead."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args(argv)
+    runs: dict[str, list[Measurement]] = {k: [] for k in ("bare", "zero", "twenty", "delay")}
+    with _serve_factory("erp_without_middleware") as bare, _serve_factory("erp") as sim:
+        admin = httpx.Client(base_url=sim.url + "/__admin", trust_env=False)
+        make = lambda i: READ  # noqa: E731
+        warm(bare.url, make, 500)
+        warm(sim.url, make, 500)
+
+        def one(label: str, url: str) -> Measurement:
+            return measure(label, url, make, total=args.requests, concurrency=args.concurrency, headers=AUTH)
+
+        for _ in range(args.rounds):
+            admin.delete("/faults")
+            runs["bare"].append(one("no simulator middleware", bare.url))
+            runs["zero"].append(one("middleware, 0 rules", sim.url))
+            for n in range(20):
+                admin.post("/faults", json={"kind": "HTTP_ERROR", "match": {"path": f"/never/{n}/*"}})
+            runs["twenty"].append(one("middleware, 20 non-matching rules", sim.url))
+            admin.delete("/faults")
+            admin.post(
+                "/faults",
+                json={"kind": "DELAY", "probability": 0.1, "params": {"delay_ms": 20}, "match": {"method": "GET"}},
+            )
+            runs["delay"].append(one("middleware, 1 matching 10% DELAY 20 ms", sim.url))
+        admin.close()
+    medians = [sorted(r, key=lambda m: m.rps)[len(r) // 2] for r in runs.values()]
+    print_table(
+        f"fault engine overhead (median of {args.rounds} rounds, {args.requests} reads each)", medians, medians[0]
+    )
+    bare_rps = statistics.median(m.rps for m in runs["bare"])
+    zero_rps = statistics.median(m.rps for m in runs["zero"])
+    print(f"zero-rule overhead: {100 * (1 - zero_rps / bare_rps):.1f}% of throughput (target < 5%)")
+
+
+if __name__ == "__main__":
+    main()
