@@ -78,7 +78,18 @@ def kantata_envelope_problems(status: int, body: Any) -> list[str]:
     return problems
 
 
+def oauth_error_problems(status: int, body: Any) -> list[str]:
+    """What makes ``body`` differ from an OAuth 2.0 token error (RFC 6749 5.2), as the token endpoints answer."""
+    if not isinstance(body, dict):
+        return [f"body must be a JSON object, got {type(body).__name__}"]
+    return _str_fields("body", body, ("error", "error_description"))
+
+
 ENVELOPES: dict[str, tuple[str, EnvelopeRule]] = {
+    # Token endpoints answer in OAuth's shape, not the REST API's: listed first, they win over the prefixes below.
+    "/services/rest/auth/oauth2": ("OAuth", oauth_error_problems),
+    "/services/oauth2": ("OAuth", oauth_error_problems),
+    "/oauth": ("OAuth", oauth_error_problems),
     "/services/rest": ("NetSuite", netsuite_envelope_problems),
     "/services/data": ("Salesforce", salesforce_envelope_problems),
     "/api/v1": ("Kantata", kantata_envelope_problems),

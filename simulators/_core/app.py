@@ -10,6 +10,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
@@ -116,6 +117,8 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if is_admin(request):
             return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        if spec.token_endpoint is not None and request.url.path == spec.token_endpoint.path:
+            return _oauth_error(exc.status_code, "invalid_request", str(exc.detail))
         if exc.status_code == 404:
             return _render(runtime_of(request), spec.not_found(request.method, request.url.path))
         if exc.status_code == 400:  # FastAPI could not parse the body: the vendor's validation error
@@ -133,6 +136,13 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
     return app
 
 
+class OAuthError(BaseModel):
+    """An OAuth 2.0 token error."""
+
+    error: str
+    error_description: str
+
+
 def _oauth_error(status: int, error: str, description: str) -> Response:
     return Response(
         dumps({"error": error, "error_description": description}), status_code=status, media_type="application/json"
@@ -142,7 +152,16 @@ def _oauth_error(status: int, error: str, description: str) -> Response:
 def mount_token_endpoint(app: FastAPI, endpoint: TokenEndpoint) -> None:
     """``POST <path>`` issuing tokens for the client-credentials, password and refresh-token grants."""
 
-    @app.post(endpoint.path, operation_id="issueToken", tags=["auth"], summary="OAuth 2.0 token endpoint")
+    @app.post(
+        endpoint.path,
+        operation_id="issueToken",
+        tags=["auth"],
+        summary="OAuth 2.0 token endpoint",
+        responses={
+            200: {"description": "A token, in the vendor's token response shape."},
+            400: {"model": OAuthError, "description": "An OAuth 2.0 error (RFC 6749 section 5.2)."},
+        },
+    )
     async def issue_token(request: Request) -> Response:
         raw = await request.body()
         fields: dict[str, str]

@@ -94,4 +94,3 @@ class Limits:
     def __init__(self) -> None:
         self.pool = ConcurrencyPool()
         self.rate = RateWindow()
-        self.quota = RollingQuota()

@@ -177,7 +177,6 @@ class SimRuntime(Generic[StoreT, SettingsT]):
             self.settings = self._initial_settings.model_copy(deep=True)
         if "data" in scopes:
             self.tenants.clear()
-            self.limits.quota.reset()
             self.tokens = TokenStore(make_rng(self.settings.seed, self.system, "tokens"))
         if "faults" in scopes:
             self.faults.clear()

@@ -6,7 +6,8 @@ query errors carry no ``fields`` key, as Salesforce sends them (see reference/ve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -19,11 +20,12 @@ INTERNAL_ERROR = (
 
 
 class CrmError(VendorError):
-    """Base of Salesforce REST errors."""
+    """Base of Salesforce REST errors; ``extra`` holds keys some codes add (``duplicateResult``)."""
 
     status = 400
     code = "UNKNOWN_EXCEPTION"
     has_fields: ClassVar[bool] = True
+    extra: Mapping[str, Any] = {}
 
 
 class InvalidSessionId(CrmError):
@@ -202,6 +204,93 @@ class InvalidQueryLocator(CrmError):
     has_fields = False
 
 
+class EntityIsLocked(CrmError):
+    """``ENTITY_IS_LOCKED``: the record (or its master) is locked by an approval process."""
+
+    code = "ENTITY_IS_LOCKED"
+
+
+class DuplicatesDetected(CrmError):
+    """``DUPLICATES_DETECTED``: a duplicate rule refused the save; carries ``duplicateResult``."""
+
+    code = "DUPLICATES_DETECTED"
+
+    def __init__(self, message: str, duplicate_result: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.extra = {"duplicateResult": dict(duplicate_result)}
+
+
+class AlreadyInProcess(CrmError):
+    """``ALREADY_IN_PROCESS``: the record is already in a pending approval process."""
+
+    code = "ALREADY_IN_PROCESS"
+
+
+class DuplicateExternalId(CrmError):
+    """``DUPLICATE_EXTERNAL_ID``: a collection upsert whose external id matches several records."""
+
+    code = "DUPLICATE_EXTERNAL_ID"
+
+
+class InvalidInput(CrmError):
+    """``INVALID_INPUT``: a composite request that repeats a ``referenceId``."""
+
+    code = "INVALID_INPUT"
+
+
+class InactiveOwnerOrUser(CrmError):
+    """``INACTIVE_OWNER_OR_USER``: the owner (or another user lookup) is an inactive user."""
+
+    code = "INACTIVE_OWNER_OR_USER"
+
+
+class MissingArgument(CrmError):
+    """``MISSING_ARGUMENT``: a collection update record without an id."""
+
+    code = "MISSING_ARGUMENT"
+
+
+class ProcessingHalted(CrmError):
+    """``PROCESSING_HALTED``: a composite subrequest not run (rolled back, or its reference failed)."""
+
+    code = "PROCESSING_HALTED"
+    has_fields = False
+
+
+class AllOrNoneRolledBack(CrmError):
+    """``ALL_OR_NONE_OPERATION_ROLLED_BACK``: a collection record undone because another one failed."""
+
+    code = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
+
+
+class LimitExceeded(CrmError):
+    """``LIMIT_EXCEEDED``: more composite subrequests than allowed."""
+
+    code = "LIMIT_EXCEEDED"
+    has_fields = False
+
+
+class ExceededIdLimit(CrmError):
+    """``EXCEEDED_ID_LIMIT``: more records than a collection call takes."""
+
+    code = "EXCEEDED_ID_LIMIT"
+    has_fields = False
+
+
+class QueryTimeout(CrmError):
+    """``QUERY_TIMEOUT``: a query that scanned too many rows."""
+
+    code = "QUERY_TIMEOUT"
+    has_fields = False
+
+
+class InvalidReplayId(CrmError):
+    """``INVALID_REPLAY_ID``: a change-event replay id that was never issued or is past retention."""
+
+    code = "INVALID_REPLAY_ID"
+    has_fields = False
+
+
 class ServerUnavailable(CrmError):
     """``SERVER_UNAVAILABLE`` (503)."""
 
@@ -218,20 +307,43 @@ class UnknownException(CrmError):
     has_fields = False
 
 
-def render_error(err: VendorError) -> RenderedError:
-    """Render any error in Salesforce's envelope: a JSON array with one ``{message, errorCode, fields}``."""
+def error_item(err: VendorError) -> dict[str, Any]:
+    """One element of Salesforce's error array: ``{message, errorCode, fields?}`` plus any extra keys."""
     item: dict[str, Any] = {"message": err.message, "errorCode": err.code}
     if not isinstance(err, CrmError) or err.has_fields:
         item["fields"] = list(err.fields)
-    return RenderedError(status=err.status, body=[item], headers=err.headers)
+    if isinstance(err, CrmError):
+        item.update(err.extra)
+    return item
+
+
+def record_error(err: VendorError) -> dict[str, Any]:
+    """A per-record error of an sObject Collections result: ``{statusCode, message, fields}``."""
+    item: dict[str, Any] = {"statusCode": err.code, "message": err.message, "fields": list(err.fields)}
+    if isinstance(err, CrmError):
+        item.update(err.extra)
+    return item
+
+
+def render_error(err: VendorError) -> RenderedError:
+    """Render any error in Salesforce's envelope: a JSON array with one ``{message, errorCode, fields}``."""
+    return RenderedError(status=err.status, body=[error_item(err)], headers=err.headers)
+
+
+_CODED_MESSAGE = re.compile(r"^(?P<code>[A-Z][A-Z0-9_]+[A-Z0-9]): (?P<message>.+)$", re.DOTALL)
 
 
 def transport_error(status: int, message: str | None) -> VendorError:
     """A vendor-shaped error for an injected or framework-level HTTP status.
 
     Salesforce throttles with 403; an injected 429 keeps its status (so a fault rule can test a client's
-    handling of either) but carries the same ``REQUEST_LIMIT_EXCEEDED`` body.
+    handling of either) but carries the same ``REQUEST_LIMIT_EXCEEDED`` body. A message written
+    ``"CODE: text"`` (``"UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record"``) sets the
+    ``errorCode`` of any status.
     """
+    coded = _CODED_MESSAGE.match(message or "")
+    if coded is not None:
+        return CrmError(coded["message"], status=status, code=coded["code"])
     if status == 401:
         return InvalidSessionId(message or "Session expired or invalid")
     if status in (403, 429):

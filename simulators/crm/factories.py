@@ -1,9 +1,14 @@
-"""Seed the CRM from the shared world: customers as Accounts, opportunities as Opportunities."""
+"""Seed the CRM from the shared world: users, products, customers as Accounts, opportunities as Opportunities.
+
+Users and products are fixed (the world has no sales team); accounts are owned by the sales reps in turn,
+so "alert the account owner" has someone to alert. No RNG draw is needed, so seeding never shifts the data RNG.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulators.crm.standard import INTEGRATION_USER_ID
 from simulators.datagen import World
 
 if TYPE_CHECKING:
@@ -11,6 +16,27 @@ if TYPE_CHECKING:
 
 COUNTRY_NAMES = {"US": "United States", "GB": "United Kingdom", "DE": "Germany"}
 INDUSTRIES = ("Technology", "Manufacturing", "Healthcare", "Retail", "Banking", "Energy", "Consulting")
+USERS: tuple[dict[str, Any], ...] = (
+    {"FirstName": "Integration", "LastName": "User", "Alias": "integ", "Title": "API Integration"},
+    {"FirstName": "Avery", "LastName": "Lindqvist", "Alias": "alind", "Title": "Account Executive"},
+    {"FirstName": "Jordan", "LastName": "Okafor", "Alias": "jokaf", "Title": "Account Executive"},
+    {"FirstName": "Morgan", "LastName": "Reyes", "Alias": "mreye", "Title": "Sales Director"},
+)
+"""The org's users: the integration user (``005000000000001AAA``) first, then the sales team."""
+PRODUCTS: tuple[dict[str, Any], ...] = (
+    {"Name": "Professional Services (T&M)", "ProductCode": "PS-TM", "Family": "Services"},
+    {"Name": "Fixed-Fee Implementation", "ProductCode": "PS-FF", "Family": "Services"},
+    {"Name": "Training Day", "ProductCode": "TRN-DAY", "Family": "Training"},
+    {"Name": "Premium Support", "ProductCode": "SUP-PREM", "Family": "Support"},
+)
+ORG_DOMAIN = "p2c-sim.example.com"
+
+
+def user_fields(index: int) -> dict[str, Any]:
+    """The body of seeded user ``index`` (0 is the integration user)."""
+    user = USERS[index]
+    login = f"{user['FirstName']}.{user['LastName']}".lower()
+    return {**user, "Username": f"{login}@{ORG_DOMAIN}", "Email": f"{login}@{ORG_DOMAIN}"}
 
 
 def account_fields(index: int, key: str, name: str, currency: str, country: str) -> dict[str, Any]:
@@ -27,19 +53,29 @@ def account_fields(index: int, key: str, name: str, currency: str, country: str)
 
 
 def load_world(store: CrmStore, world: World) -> None:
-    """Insert the world's Accounts and Opportunities through the normal save rules, in world order."""
+    """Insert users, products, the world's Accounts and Opportunities through the normal save rules."""
+    reps: list[str] = []
+    for index in range(len(USERS)):
+        user = store.create("User", user_fields(index), record_id=INTEGRATION_USER_ID if index == 0 else None)
+        if index:
+            reps.append(user.id)
+    for product in PRODUCTS:
+        store.create("Product2", {**product, "IsActive": True})
     account_ids: dict[str, str] = {}
     currencies: dict[str, str] = {}
     for index, c in enumerate(world.customers):
-        record = store.create("Account", account_fields(index, c.key, c.name, c.currency, c.country))
+        body = {**account_fields(index, c.key, c.name, c.currency, c.country), "OwnerId": reps[index % len(reps)]}
+        record = store.create("Account", body)
         account_ids[c.key] = record.id
         currencies[c.key] = c.currency
     for o in world.opportunities:
+        account = store.get("Account", account_ids[o.customer_key])
         store.create(
             "Opportunity",
             {
                 "Name": o.name,
-                "AccountId": account_ids[o.customer_key],
+                "AccountId": account.id,
+                "OwnerId": account.values["OwnerId"],
                 "StageName": o.stage,
                 "Amount": o.amount,
                 "CloseDate": o.close_date.isoformat(),

@@ -3,8 +3,11 @@
 Salesforce counts every REST call against an org-wide allocation, reports usage in ``Sforce-Limit-Info:
 api-usage=n/N`` on every counted response, and refuses calls beyond it with 403 ``REQUEST_LIMIT_EXCEEDED``
 (no ``Retry-After``). The versions list ``/services/data`` is neither authenticated nor counted, and has no
-usage header (reference/vendor-apis.md 1.1, 1.4). The count is a simple per-tenant counter that resets with
-the tenant's data; a rolling 24-hour window is not modelled yet.
+usage header (reference/vendor-apis.md 1.1, 1.4). The allocation is a rolling 24-hour window in simulated
+time kept by the tenant's store (one store is one org): it resets with the tenant's data, the provider
+state "the daily API quota is spent" spends it, and advancing the clock gives calls back. The change-event replay feed
+(``.../p2c/changeEvents``) stands in for the Streaming API, which has its own allocations: it is
+authenticated but neither counted nor refused by the daily allocation.
 """
 
 from __future__ import annotations
@@ -16,24 +19,18 @@ from simulators._core.auth import BearerTokenPolicy
 from simulators._core.errors import VendorError
 from simulators._core.runtime import RequestInfo, SimRuntime
 from simulators.crm.exceptions import RESOURCE_MISSING, Gone, InvalidSessionId, NotFound, RequestLimitExceeded
+from simulators.crm.models import ORG
+from simulators.crm.versions import parse_version
 
 VERSIONS_PATH = "/services/data"
-API_REQUESTS = "api_requests"
-"""Key of the per-tenant API call counter in ``runtime.tenant(t).counters``."""
 LIMIT_HEADER = "Sforce-Limit-Info"
-_VERSIONED = re.compile(r"^/services/data/(?P<segment>[^/]+)")
-_VERSION = re.compile(r"^v(?P<major>\d{1,3})\.0$")
-
-
-def parse_version(segment: str) -> int | None:
-    """``"v62.0"`` -> 62; None for anything that is not a version segment."""
-    found = _VERSION.match(segment)
-    return int(found["major"]) if found else None
+FEED_SEGMENT = "/p2c/"
+_VERSIONED = re.compile(r"^/services/data/(?P<segment>[^/]+)(?P<rest>/.*)?$")
 
 
 def usage(runtime: SimRuntime[Any, Any], tenant: str) -> tuple[int, int]:
     """(calls counted so far, daily allocation) of a tenant."""
-    return runtime.tenant(tenant).counters.get(API_REQUESTS, 0), int(runtime.settings.daily_api_limit)
+    return int(runtime.tenant(tenant).store.api_requests), int(runtime.settings.daily_api_limit)
 
 
 def limit_info(used: int, limit: int) -> str:
@@ -51,7 +48,8 @@ class CrmRequestPolicy:
 
     @staticmethod
     def _counted(path: str) -> bool:
-        return _VERSIONED.match(path) is not None
+        found = _VERSIONED.match(path)
+        return found is not None and not (found["rest"] or "").startswith(FEED_SEGMENT)
 
     def admit(self, runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
         """Refuse a request outside the version window, without a token, or over the allocation; count it."""
@@ -68,14 +66,14 @@ class CrmRequestPolicy:
                 f"{settings.min_version}.0 and {settings.max_version}.0."
             )
         refused = self._auth.admit(runtime, req)
-        if refused is not None:
+        if refused is not None or not self._counted(req.path):
             return refused
-        used, limit = usage(runtime, req.tenant)
-        if used >= limit:
+        store = runtime.tenant(req.tenant).store
+        limit = int(runtime.settings.daily_api_limit)
+        if not store.quota.consume(ORG, limit, runtime.clock.now()):
             return RequestLimitExceeded(
-                "TotalRequests Limit exceeded.", headers={LIMIT_HEADER: limit_info(used, limit)}
+                "TotalRequests Limit exceeded.", headers={LIMIT_HEADER: limit_info(store.api_requests, limit)}
             )
-        runtime.tenant(req.tenant).counters[API_REQUESTS] = used + 1
         return None
 
     def response_headers(self, runtime: SimRuntime[Any, Any], req: RequestInfo) -> list[tuple[bytes, bytes]]:

@@ -1,231 +1,197 @@
-"""CRM domain: sObject records, save rules, external-id upserts and SOQL over one tenant's data.
+"""CRM domain: one tenant's sObject records, saves in transactions, external-id upserts, SOQL and approvals.
 
-Synchronous and free of FastAPI; time comes only from the simulated clock.
+Synchronous and free of FastAPI; time comes only from the simulated clock. Every write runs in a
+:class:`~simulators.crm.transactions.Transaction` (opened by the caller for a whole REST call, or implicitly
+per operation) with a savepoint per operation, so a failed save leaves nothing behind; committed changes
+become change events (:mod:`simulators.crm.changes`). The save rules live in :mod:`simulators.crm.rules`.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from simulators._core.runtime import StoreContext
-from simulators.crm import soql, soql_eval
+from simulators._core.limits import RollingQuota
+from simulators.crm import rules
+from simulators.crm.changes import ChangeCapture
 from simulators.crm.exceptions import (
     RESOURCE_MISSING,
-    DuplicateValue,
-    EntityIsDeleted,
-    FieldCustomValidationException,
-    InvalidCrossReferenceKey,
-    InvalidField,
-    InvalidFieldForInsertUpdate,
-    InvalidQueryLocator,
+    CrmError,
+    MethodNotAllowed,
     MultipleMatches,
     NotFound,
-    RequiredFieldMissing,
 )
-from simulators.crm.ids import counter_of, make_id, normalize_id
-from simulators.crm.records import SObject, from_jsonable, to_jsonable
-from simulators.crm.settings import CrmSettings
-from simulators.crm.sobjects import (
-    INTEGRATION_USER_ID,
-    OBJECTS,
-    PREFIXES,
-    STAGES,
-    FieldDef,
-    ObjectDef,
-    coerce,
-    object_def,
-)
+from simulators.crm.fields import ObjectDef, parse_body
+from simulators.crm.ids import counter_of
+from simulators.crm.metadata import CLOSED_WON_NEEDS_AMOUNT
+from simulators.crm.records import SObject, restore_tables, snapshot_tables
+from simulators.crm.standard import INTEGRATION_USER_ID
+from simulators.crm.store_query import QueryEngine, QueryPage
+from simulators.crm.tables import RecordTables
+from simulators.crm.transactions import Change, Transaction
 from simulators.datagen import World
 
-CLOSED_WON_NEEDS_AMOUNT = "Opportunity amount must be greater than zero when stage is Closed Won"
-LOCATOR_PREFIX = "01g"
-MAX_OPEN_CURSORS = 10
-_READ_ONLY_HINT = (
-    "Please check the security settings of this field and verify that it is read/write for your profile or "
-    "permission set."
-)
+__all__ = ["CLOSED_WON_NEEDS_AMOUNT", "ORG", "CrmStore", "QueryPage"]
+
+ORG = "org"
+"""The quota key: a store is one org."""
+
+_NOT_IN_EVENTS = frozenset({"Id", "IsDeleted", "SystemModstamp"})
 
 
 @dataclass(slots=True)
-class QueryPage:
-    """One batch of a query result."""
-
-    query: soql.Query
-    records: list[SObject]
-    total: int
-    locator: str | None
-    """``01g...-N`` for the next batch, or None when this batch is the last."""
-
-
-@dataclass(slots=True)
-class _Cursor:
-    query: soql.Query
-    rows: list[SObject]
-    batch: int
-
-
-@dataclass(slots=True)
-class CrmStore:
+class CrmStore(RecordTables):
     """All records of one tenant, with Salesforce's save rules."""
 
-    ctx: StoreContext[CrmSettings]
-    records: dict[str, dict[str, SObject]] = field(default_factory=lambda: {name: {} for name in OBJECTS})
-    _counters: dict[str, int] = field(default_factory=dict)
-    _cursors: OrderedDict[str, _Cursor] = field(default_factory=OrderedDict)
+    quota: RollingQuota = field(default_factory=RollingQuota)
+    """The org's rolling 24 h API allocation in simulated time (the request policy spends it)."""
+    _tx: Transaction | None = None
+    _quiet: bool = False
+    queries: QueryEngine = field(default_factory=QueryEngine)
+    cdc: ChangeCapture = field(init=False)
 
-    # -- lookup ---------------------------------------------------------------------------------------------
-    @staticmethod
-    def describe(type_name: str) -> ObjectDef:
-        """The metadata of an sObject type (case-insensitive), or ``NOT_FOUND``."""
-        obj = object_def(type_name)
-        if obj is None:
-            raise NotFound(RESOURCE_MISSING)
-        return obj
+    @property
+    def api_requests(self) -> int:
+        """Calls counted against the allocation in the 24 h ending now (simulated time)."""
+        return self.quota.used(ORG, self.ctx.clock.now())
 
-    def _new_id(self, prefix: str) -> str:
-        number = self._counters.get(prefix, 0) + 1
-        table = self.records.get(PREFIXES.get(prefix, ""), {})
-        while make_id(prefix, number) in table:
-            number += 1
-        self._counters[prefix] = number
-        return make_id(prefix, number)
+    def __post_init__(self) -> None:
+        self.cdc = ChangeCapture(self.ctx)
 
-    def _locate(self, obj: ObjectDef, ref: str) -> SObject:
-        record_id = normalize_id(ref)
-        if record_id is None:
-            raise NotFound(f"Provided external ID field does not exist or is not accessible: {ref}")
-        record = self.records[obj.name].get(record_id)
-        if record is None:
-            raise NotFound(RESOURCE_MISSING)
-        return record
+    # -- transactions ---------------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(
+        self,
+        origin: str = "",
+        *,
+        allow_save: bool = False,
+        lenient: bool = True,
+        version: int = 0,
+        user: str = INTEGRATION_USER_ID,
+    ) -> Iterator[Transaction]:
+        """Run writes as one transaction (joining the open one, if any); change events follow the commit."""
+        if self._tx is not None:
+            yield self._tx
+            return
+        tx = self._tx = Transaction(origin, allow_save, lenient, version, user)
+        try:
+            yield tx
+        except BaseException:
+            self._undo(tx, (0, 0))
+            raise
+        finally:
+            self._tx = None
+        if tx.changes and not self._quiet:
+            self.cdc.publish(tx, self.schema)
 
-    def get(self, type_name: str, ref: str) -> SObject:
-        """A live record by 15- or 18-character id."""
-        record = self._locate(self.describe(type_name), ref)
-        if record.deleted:
-            raise NotFound(RESOURCE_MISSING)
-        return record
+    @contextmanager
+    def savepoint(self) -> Iterator[Transaction]:
+        """One operation: its writes are undone if it raises a Salesforce error."""
+        with self.transaction() as tx:
+            mark = tx.mark()
+            try:
+                yield tx
+            except CrmError:
+                self._undo(tx, mark)
+                raise
 
-    def _live(self, obj: ObjectDef, ref: str) -> SObject:
-        record = self._locate(obj, ref)
-        if record.deleted:
-            raise EntityIsDeleted("entity is deleted")
-        return record
+    def mark(self) -> tuple[int, int]:
+        """A savepoint in the open transaction, for :meth:`rollback`."""
+        return self._tx.mark() if self._tx is not None else (0, 0)
 
-    def external_field(self, obj: ObjectDef, name: str) -> FieldDef:
-        """An external-id field of ``obj`` (or ``Id``), or ``NOT_FOUND`` as Salesforce words it."""
-        found = obj.field(name)
-        if found is None or not (found.external_id or found.name == "Id"):
-            raise NotFound(f"Provided external ID field does not exist or is not accessible: {name}")
-        return found
+    def rollback(self, mark: tuple[int, int] = (0, 0)) -> None:
+        """Undo the open transaction's writes since ``mark`` (default: all of them, for ``allOrNone``)."""
+        if self._tx is not None:
+            self._undo(self._tx, mark)
 
-    def find_external(self, type_name: str, field_name: str, value: str) -> list[SObject]:
-        """Live records whose external-id field equals ``value`` (case-insensitively, as Salesforce matches)."""
-        obj = self.describe(type_name)
-        f = self.external_field(obj, field_name)
-        if f.name == "Id":
-            record_id = normalize_id(value)
-            found = self.records[obj.name].get(record_id or "")
-            return [found] if found is not None and not found.deleted else []
-        wanted = value.lower()
-        return [
-            r
-            for r in self.records[obj.name].values()
-            if not r.deleted and isinstance(r.values.get(f.name), str) and r.values[f.name].lower() == wanted
-        ]
+    def _undo(self, tx: Transaction, mark: tuple[int, int]) -> None:
+        undo_len, change_len = mark
+        for record, previous in reversed(tx.undo[undo_len:]):
+            self._index.update(record.type, record.id, record.values, previous)
+            if previous is None:
+                self.table(record.type).pop(record.id, None)
+            else:
+                record.values = previous
+        del tx.undo[undo_len:]
+        del tx.changes[change_len:]
 
-    def find_one_external(self, type_name: str, field_name: str, value: str) -> SObject:
-        """The single live record with this external id: ``NOT_FOUND`` for none, 300 for several."""
-        found = self.find_external(type_name, field_name, value)
-        if not found:
-            raise NotFound(RESOURCE_MISSING)
-        if len(found) > 1:
-            raise MultipleMatches(found[0].type, [r.id for r in found])
-        return found[0]
+    def allow_save(self) -> bool:
+        """Whether the open transaction sent ``Sforce-Duplicate-Rule-Header: allowSave=true``."""
+        return self._tx is not None and self._tx.allow_save
+
+    def api_version(self) -> int:
+        """The API version of the open transaction (0 outside the REST API)."""
+        return self._tx.version if self._tx is not None else 0
 
     # -- saves ----------------------------------------------------------------------------------------------
-    def _changes(self, obj: ObjectDef, body: Mapping[str, Any]) -> dict[str, Any]:
-        defs: list[tuple[FieldDef, Any]] = []
-        for key, raw in body.items():
-            if key == "attributes":
-                continue
-            f = obj.field(key)
-            if f is None:
-                raise InvalidField(f"No such column '{key}' on sobject of type {obj.name}")
-            defs.append((f, raw))
-        read_only = [f.name for f, _ in defs if not f.writable]
-        if read_only:
-            raise InvalidFieldForInsertUpdate(
-                f"Unable to create/update fields: {', '.join(read_only)}. {_READ_ONLY_HINT}", fields=read_only
-            )
-        return {f.name: coerce(f, raw) for f, raw in defs}
-
-    def _check(self, obj: ObjectDef, values: dict[str, Any], changes: Mapping[str, Any], own_id: str) -> None:
-        missing = [f.name for f in obj.fields if f.required and values.get(f.name) in (None, "")]
-        if missing:
-            raise RequiredFieldMissing(f"Required fields are missing: [{', '.join(missing)}]", fields=missing)
-        for f in obj.fields:
-            target = OBJECTS.get(f.reference_to or "")
-            value = changes.get(f.name)
-            if target is not None and f.name in changes and value is not None:
-                parent = self.records[target.name].get(value)
-                if parent is None or parent.deleted:
-                    raise InvalidCrossReferenceKey("invalid cross reference id")
-        if obj.name == "Opportunity":
-            _derive_stage(values, changes)
-            amount = values.get("Amount")
-            if values.get("StageName") == "Closed Won" and (amount is None or amount <= 0):
-                raise FieldCustomValidationException(CLOSED_WON_NEEDS_AMOUNT)
-        for f in obj.fields:
-            value = changes.get(f.name)
-            if not f.unique or not isinstance(value, str):
-                continue
-            for other in self.records[obj.name].values():
-                theirs = other.values.get(f.name)
-                if (
-                    other.id != own_id
-                    and not other.deleted
-                    and isinstance(theirs, str)
-                    and theirs.lower() == value.lower()
-                ):
-                    raise DuplicateValue(
-                        f"duplicate value found: {f.name} duplicates value on record with id: {other.id[:15]}"
-                    )
+    def _changes(self, obj: ObjectDef, body: Mapping[str, Any], tx: Transaction, *, creating: bool) -> dict[str, Any]:
+        return parse_body(obj, body, self.schema, creating=creating, lenient=tx.lenient)
 
     def create(self, type_name: str, body: Mapping[str, Any], record_id: str | None = None) -> SObject:
         """Insert a record (``POST .../sobjects/{Type}``); ``record_id`` pins the id (provider states)."""
         obj = self.describe(type_name)
-        changes = self._changes(obj, body)
-        now = self.ctx.clock.now()
-        values: dict[str, Any] = {f.name: (False if f.type == "boolean" else None) for f in obj.fields}
-        if obj.field("CurrencyIsoCode") is not None:
-            values["CurrencyIsoCode"] = "USD"
-        values.update(OwnerId=INTEGRATION_USER_ID, CreatedDate=now, CreatedById=INTEGRATION_USER_ID)
-        values.update(changes)
-        self._check(obj, values, changes, record_id or "")
-        new_id = values["Id"] = record_id or self._new_id(obj.key_prefix)
-        _stamp(obj, values, now)
-        record = SObject(obj.name, values)
-        self.records[obj.name][new_id] = record
-        return record
+        if not obj.createable:
+            raise MethodNotAllowed("HTTP Method 'POST' not allowed. Allowed are GET,HEAD")
+        with self.savepoint() as tx:
+            return self.insert(obj, self._changes(obj, body, tx, creating=True), record_id)
+
+    def insert(self, obj: ObjectDef, changes: dict[str, Any], record_id: str | None = None) -> SObject:
+        """Insert checked values (also for system records such as approval processes)."""
+        with self.savepoint() as tx:
+            now = self.ctx.clock.now()
+            values: dict[str, Any] = {f.name: f.empty() for f in obj.fields}
+            if obj.field("CurrencyIsoCode") is not None:
+                values["CurrencyIsoCode"] = "USD"
+            if obj.field("OwnerId") is not None:
+                values["OwnerId"] = tx.user
+            values.update(CreatedDate=now, CreatedById=tx.user)
+            values.update(changes)
+            rules.check(self, obj, values, changes, None)
+            new_id = values["Id"] = record_id or self.new_id(obj.key_prefix)
+            rules.stamp(obj, values, now, tx.user)
+            record = SObject(obj.name, values)
+            self.table(obj.name)[new_id] = record
+            self._index.update(obj.name, new_id, None, values)
+            tx.remember(record, None)
+            event_values = {k: v for k, v in values.items() if v is not None and k not in _NOT_IN_EVENTS}
+            tx.record(Change(obj.name, new_id, "CREATE", event_values, tx.user))
+            self._after_save(obj, record)
+            return record
 
     def update(self, type_name: str, ref: str, body: Mapping[str, Any]) -> SObject:
         """Update a record (``PATCH .../sobjects/{Type}/{Id}``); all rules run on the merged values."""
         obj = self.describe(type_name)
-        record = self._live(obj, ref)
-        return self._apply(obj, record, self._changes(obj, body))
+        if not obj.updateable:
+            raise MethodNotAllowed("HTTP Method 'PATCH' not allowed. Allowed are GET,HEAD")
+        record = self.live(obj, ref)
+        with self.savepoint() as tx:
+            return self._apply(obj, record, self._changes(obj, body, tx, creating=False))
 
-    def _apply(self, obj: ObjectDef, record: SObject, changes: dict[str, Any]) -> SObject:
-        values = {**record.values, **changes}
-        self._check(obj, values, changes, record.id)
-        _stamp(obj, values, self.ctx.clock.now())
-        record.values = values
-        return record
+    def system_update(self, record: SObject, changes: dict[str, Any]) -> SObject:
+        """Write derived values (roll-ups, approval status) through the rules, skipping locks and duplicates."""
+        return self._apply(self.describe(record.type), record, changes, system=True)
+
+    def _apply(self, obj: ObjectDef, record: SObject, changes: dict[str, Any], *, system: bool = False) -> SObject:
+        with self.savepoint() as tx:
+            values = {**record.values, **changes}
+            rules.check(self, obj, values, changes, record, system=system)
+            rules.stamp(obj, values, self.ctx.clock.now(), tx.user)
+            previous = record.values
+            changed = {
+                f.name: values.get(f.name)
+                for f in obj.fields
+                if values.get(f.name) != previous.get(f.name) and f.name not in _NOT_IN_EVENTS
+            }
+            if "LastModifiedDate" in values:
+                changed["LastModifiedDate"] = values["LastModifiedDate"]
+            self._index.update(obj.name, record.id, previous, values)
+            record.values = values
+            tx.remember(record, previous)
+            tx.record(Change(obj.name, record.id, "UPDATE", changed, tx.user))
+            self._after_save(obj, record)
+            return record
 
     def upsert(self, type_name: str, field_name: str, value: str, body: Mapping[str, Any]) -> tuple[SObject, bool]:
         """Upsert by external id: no match creates, one match updates, several raise :class:`MultipleMatches`.
@@ -239,121 +205,77 @@ class CrmStore:
         if len(found) > 1:
             raise MultipleMatches(obj.name, [r.id for r in found])
         if found:
-            return self._apply(obj, found[0], self._changes(obj, body)), False
+            with self.savepoint() as tx:
+                return self._apply(obj, found[0], self._changes(obj, body, tx, creating=False)), False
         if f.name == "Id":
             raise NotFound(RESOURCE_MISSING)
         return self.create(obj.name, {f.name: value, **body}), True
 
     def delete(self, type_name: str, ref: str) -> None:
-        """Move a record to the recycle bin; deleting an Account deletes its Contacts and Opportunities."""
+        """Move a record to the recycle bin, with the records that cascade from it (master-detail)."""
         obj = self.describe(type_name)
-        record = self._live(obj, ref)
-        self._mark_deleted(record)
-        if obj.name == "Account":
-            for child_type in ("Contact", "Opportunity"):
-                for child in self.records[child_type].values():
-                    if child.values.get("AccountId") == record.id and not child.deleted:
-                        self._mark_deleted(child)
+        if not obj.deletable:
+            raise MethodNotAllowed("HTTP Method 'DELETE' not allowed. Allowed are GET,HEAD,PATCH")
+        record = self.live(obj, ref)
+        with self.savepoint():
+            rules.check_not_locked(self, record)
+            self._delete(obj, record, cascade=False)
 
-    def _mark_deleted(self, record: SObject) -> None:
+    def _delete(self, obj: ObjectDef, record: SObject, *, cascade: bool) -> None:
+        tx = self._require_tx()
         now = self.ctx.clock.now()
-        record.values.update(IsDeleted=True, LastModifiedDate=now, SystemModstamp=now)
+        previous = record.values
+        record.values = {**previous, "IsDeleted": True, "LastModifiedDate": now, "SystemModstamp": now}
+        tx.remember(record, previous)
+        tx.record(Change(obj.name, record.id, "DELETE", {}, tx.user))
+        for child_obj, lookup in self.schema.cascade_children(obj.name):
+            for child in list(self.table(child_obj.name).values()):
+                if not child.deleted and child.values.get(lookup.name) == record.id:
+                    self._delete(child_obj, child, cascade=True)
+        if not cascade:
+            self._after_save(obj, record)
+
+    def _require_tx(self) -> Transaction:
+        if self._tx is None:
+            raise RuntimeError("write outside a transaction")
+        return self._tx
+
+    def _after_save(self, obj: ObjectDef, record: SObject) -> None:
+        if obj.name == rules.LINE_ITEM:
+            rules.roll_up(self, str(record.values.get("OpportunityId") or ""))
 
     # -- SOQL -----------------------------------------------------------------------------------------------
-    def value(self, record: SObject, ref: soql.FieldRef) -> Any:
-        """A field of a row, following a parent lookup (``Account.Name``) when the path has one."""
-        if ref.lookup is None:
-            return record.values.get(ref.field.name)
-        parent = self.parent(record, ref)
-        return parent.values.get(ref.field.name) if parent is not None else None
-
-    def parent(self, record: SObject, ref: soql.FieldRef) -> SObject | None:
-        """The record a lookup of ``ref`` points to, if any."""
-        if ref.lookup is None or ref.parent is None:
-            return None
-        parent_id = record.values.get(ref.lookup.name)
-        return self.records[ref.parent.name].get(parent_id) if parent_id else None
-
-    def query(self, text: str, *, include_deleted: bool = False, batch_size: int = 2000) -> QueryPage:
+    def query(self, text: str, *, include_deleted: bool = False, batch_size: int = 2000, owner: str = "") -> QueryPage:
         """Run SOQL (``GET .../query`` or ``.../queryAll``); the first batch, with a locator if more follow."""
-        q = soql.bind(text, self.ctx.clock.now().date())
+        return self.queries.run(self, text, include_deleted=include_deleted, batch_size=batch_size, owner=owner)
 
-        def reader(row: SObject) -> soql_eval.ValueOf:
-            return lambda ref: self.value(row, ref)
-
-        rows = [r for r in self.records[q.obj.name].values() if include_deleted or not r.deleted]
-        if q.where is not None:
-            rows = [r for r in rows if soql_eval.matches(q.where, reader(r))]
-        rows = soql_eval.order(rows, q.order_by, reader)
-        rows = rows[q.offset :]
-        if q.limit is not None:
-            rows = rows[: q.limit]
-        if q.count:
-            return QueryPage(q, [], len(rows), None)
-        return self._batch(_Cursor(q, rows, batch_size), 0, None)
-
-    def _batch(self, cursor: _Cursor, position: int, locator_id: str | None) -> QueryPage:
-        end = position + cursor.batch
-        locator = None
-        if end < len(cursor.rows):
-            if locator_id is None:
-                locator_id = self._new_id(LOCATOR_PREFIX)
-                self._cursors[locator_id] = cursor
-                while len(self._cursors) > MAX_OPEN_CURSORS:
-                    self._cursors.popitem(last=False)
-            locator = f"{locator_id}-{end}"
-        return QueryPage(cursor.query, cursor.rows[position:end], len(cursor.rows), locator)
-
-    def query_more(self, locator: str) -> QueryPage:
+    def query_more(self, locator: str, owner: str = "") -> QueryPage:
         """The batch a ``nextRecordsUrl`` locator (``01g...-2000``) points to."""
-        locator_id, _, position = locator.partition("-")
-        cursor = self._cursors.get(locator_id)
-        if cursor is None or not position.isdigit():
-            raise InvalidQueryLocator("invalid query locator")
-        return self._batch(cursor, int(position), locator_id)
+        return self.queries.more(self, locator, owner)
 
     # -- control plane --------------------------------------------------------------------------------------
     def load_world(self, world: World) -> None:
-        """Load the CRM's share of a world: customers as Accounts, opportunities as Opportunities."""
+        """Load the CRM's share of a world (users, products, accounts, opportunities) without change events."""
         from simulators.crm.factories import load_world
 
-        load_world(self, world)
+        self._quiet = True
+        try:
+            with self.transaction(allow_save=True):
+                load_world(self, world)
+        finally:
+            self._quiet = False
 
     def snapshot(self) -> dict[str, Any]:
         """Every record (deleted ones too), per sObject type, in id order, JSON-ready."""
-        return {
-            name: [to_jsonable(OBJECTS[name], r) for _, r in sorted(table.items())]
-            for name, table in self.records.items()
-        }
+        return snapshot_tables(self.schema, self.records)
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
         """Replace every record with those of a snapshot taken by :meth:`snapshot`."""
-        records: dict[str, dict[str, SObject]] = {name: {} for name in OBJECTS}
-        for name, rows in snapshot.items():
-            obj = OBJECTS.get(name)
-            if obj is None:
-                raise NotFound(f"Unknown sObject type in snapshot: {name}")
-            for row in rows:
-                record = from_jsonable(obj, row)
-                records[name][record.id] = record
-        self.records = records
+        schema = self.schema
+        self.records = restore_tables(schema, snapshot)
         self._counters = {
-            obj.key_prefix: max((counter_of(i) for i in records[obj.name]), default=0) for obj in OBJECTS.values()
+            obj.key_prefix: max((counter_of(i) for i in self.table(obj.name)), default=0)
+            for obj in schema.objects.values()
         }
-        self._cursors.clear()
-
-
-def _derive_stage(values: dict[str, Any], changes: Mapping[str, Any]) -> None:
-    """IsClosed, IsWon, ForecastCategoryName and (unless written) Probability follow the stage."""
-    stage = STAGES.get(values.get("StageName") or "")
-    if stage is None:
-        return
-    values.update(IsClosed=stage.closed, IsWon=stage.won, ForecastCategoryName=stage.forecast)
-    if "StageName" in changes and "Probability" not in changes:
-        values["Probability"] = Decimal(stage.probability)
-
-
-def _stamp(obj: ObjectDef, values: dict[str, Any], now: datetime) -> None:
-    values.update(LastModifiedDate=now, LastModifiedById=INTEGRATION_USER_ID, SystemModstamp=now)
-    if obj.name == "Contact":
-        values["Name"] = " ".join(p for p in (values.get("FirstName"), values.get("LastName")) if p) or None
+        self._index.rebuild(self.records)
+        self.queries.clear()

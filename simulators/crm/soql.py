@@ -1,6 +1,7 @@
 """A SOQL subset: parse with lark, bind names to sObject metadata, evaluate against records.
 
-Supported: ``SELECT`` fields (and one level of parent relationship, ``Account.Name``) or ``COUNT()``,
+Supported: ``SELECT`` fields (and parent relationship paths up to five levels, ``Account.Owner.Email``) or
+``COUNT()``,
 ``FROM`` one sObject, ``WHERE`` with ``= != <> < <= > >= LIKE IN NOT IN`` joined by ``AND``/``OR``/``NOT``
 and parentheses, ``ORDER BY`` (``ASC|DESC``, ``NULLS FIRST|LAST``), ``LIMIT`` and ``OFFSET`` (at most
 2,000). Errors carry Salesforce's position banner (the query line, a caret, ``ERROR at Row:r:Column:c``).
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
@@ -27,9 +28,13 @@ from simulators.crm.exceptions import (
     MalformedQuery,
     NumberOutsideValidRange,
 )
+from simulators.crm.fields import NUMBER_TYPES, TEXT_TYPES, FieldDef, ObjectDef
 from simulators.crm.ids import normalize_id
-from simulators.crm.sobjects import NUMBER_TYPES, TEXT_TYPES, FieldDef, ObjectDef, object_def
+from simulators.crm.soql_dates import date_range
 from simulators.crm.soql_syntax import BoolOp, Compare, Lit, Name, Negation, Parsed, ToAst
+
+if TYPE_CHECKING:
+    from simulators.crm.schema import Schema
 
 MAX_OFFSET = 2000
 _UNKNOWN_FIELD = (
@@ -90,28 +95,25 @@ def _syntax_message(text: str, exc: UnexpectedInput) -> str:
 
 
 # -- binding ----------------------------------------------------------------------------------------------------
+MAX_RELATIONSHIP_DEPTH = 5
+
+
 @dataclass(frozen=True, slots=True)
 class FieldRef:
-    """A checked field path: a field of the queried object, or of its parent through a lookup."""
+    """A checked field path: a field of the queried object, or of a parent reached through lookups.
+
+    ``lookups`` are the lookup fields walked from the queried object (``Opportunity.Account.Owner.Email``
+    walks ``AccountId`` then ``OwnerId``); a polymorphic lookup (``What``) may only be the last hop, and its
+    field must exist on every type it can point to.
+    """
 
     field: FieldDef
-    lookup: FieldDef | None = None
-    parent: ObjectDef | None = None
+    lookups: tuple[FieldDef, ...] = ()
 
     @property
     def path(self) -> tuple[str, ...]:
         """``("Name",)`` or ``("Account", "Name")``, as rendered in records."""
-        if self.lookup is None:
-            return (self.field.name,)
-        return (self.lookup.relationship or self.lookup.name, self.field.name)
-
-
-@dataclass(frozen=True, slots=True)
-class DateRange:
-    """A relative date literal (``TODAY``, ``LAST_N_DAYS:n``...) as an inclusive range of days."""
-
-    start: date
-    end: date
+        return (*(lookup.relationship or lookup.name for lookup in self.lookups), self.field.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,16 +139,16 @@ class Query:
     offset: int
 
 
-def bind(text: str, today: date) -> Query:
-    """Parse ``text`` and check every name and value against the sObject metadata."""
+def bind(text: str, schema: Schema, today: date) -> Query:
+    """Parse ``text`` and check every name and value against the org's schema."""
     parsed = parse(text)
-    obj = object_def(parsed.object_name)
+    obj = schema.get(parsed.object_name)
     if obj is None:
         message = _UNKNOWN_TYPE.format(name=parsed.object_name)
         raise InvalidType(_banner(text, 1, parsed.object_column, message))
     if parsed.offset > MAX_OFFSET:
         raise NumberOutsideValidRange(f"Maximum SOQL offset allowed is {MAX_OFFSET}")
-    binder = _Binder(text, obj, today)
+    binder = _Binder(text, obj, schema, today)
     select = tuple(binder.ref(n) for n in parsed.select) if not parsed.count else ()
     seen: set[tuple[str, ...]] = set()
     for ref in select:
@@ -164,28 +166,40 @@ def bind(text: str, today: date) -> Query:
     )
 
 
+def bind_condition(condition: str, obj: ObjectDef, schema: Schema, today: date) -> Any:
+    """A WHERE condition over ``obj`` (validation rules use SOQL's filter syntax), checked and typed."""
+    text = f"SELECT Id FROM {obj.name} WHERE {condition}"
+    parsed = parse(text)
+    return _Binder(text, obj, schema, today).condition(parsed.where)
+
+
 class _Binder:
-    def __init__(self, text: str, obj: ObjectDef, today: date) -> None:
-        self.text, self.obj, self.today = text, obj, today
+    def __init__(self, text: str, obj: ObjectDef, schema: Schema, today: date) -> None:
+        self.text, self.obj, self.schema, self.today = text, obj, schema, today
 
     def _fail(self, column: int, message: str, error: type[CrmError] = InvalidQueryField) -> CrmError:
         return error(_banner(self.text, 1, column, message))
 
     def ref(self, name: Name) -> FieldRef:
-        parts = name.parts
-        if len(parts) == 1:
-            found = self.obj.field(parts[0])
-            if found is None:
-                raise self._fail(name.column, _UNKNOWN_FIELD.format(name=parts[0], entity=self.obj.name))
-            return FieldRef(found)
-        lookup = self.obj.relationship(parts[0]) if len(parts) == 2 else None
-        parent = object_def(lookup.reference_to or "") if lookup else None
-        if lookup is None or parent is None:
-            raise self._fail(name.column, _UNKNOWN_RELATIONSHIP.format(name=parts[0]))
-        found = parent.field(parts[1])
-        if found is None:
-            raise self._fail(name.column, _UNKNOWN_FIELD.format(name=parts[1], entity=parent.name))
-        return FieldRef(found, lookup, parent)
+        *hops, last = name.parts
+        if len(hops) > MAX_RELATIONSHIP_DEPTH:
+            raise self._fail(name.column, f"Relationship depth exceeds {MAX_RELATIONSHIP_DEPTH} levels")
+        current: tuple[ObjectDef, ...] = (self.obj,)
+        lookups: list[FieldDef] = []
+        for hop in hops:
+            lookup = current[0].relationship(hop) if len(current) == 1 else None
+            targets = self.schema.targets(lookup) if lookup is not None else ()
+            if lookup is None or not targets:
+                raise self._fail(name.column, _UNKNOWN_RELATIONSHIP.format(name=hop))
+            lookups.append(lookup)
+            current = targets
+        found = [obj.field(last) for obj in current]
+        for obj, f in zip(current, found, strict=True):
+            if f is None:
+                raise self._fail(name.column, _UNKNOWN_FIELD.format(name=last, entity=obj.name))
+        first = found[0]
+        assert first is not None
+        return FieldRef(first, tuple(lookups))
 
     def condition(self, node: Any) -> Any:
         if isinstance(node, BoolOp):
@@ -231,23 +245,10 @@ class _Binder:
         if f.type == "datetime" and kind == "DATETIME":
             return datetime.fromisoformat(lit.text.replace("Z", "+00:00"))
         if f.type in ("date", "datetime") and kind == "DATE_LITERAL":
-            return self._date_range(lit.text)
+            return date_range(lit.text, self.today)
         enclosed = "be enclosed in quotes" if wants_quotes else "not be enclosed in quotes"
         message = f"value of filter criterion for field '{f.name}' must be of type {expected} and should {enclosed}"
         raise self._fail(lit.column, message, InvalidQueryFilterOperator)
-
-    def _date_range(self, text: str) -> DateRange:
-        word, _, n = text.upper().partition(":")
-        one = timedelta(days=1)
-        if word == "TODAY":
-            return DateRange(self.today, self.today)
-        if word == "YESTERDAY":
-            return DateRange(self.today - one, self.today - one)
-        if word == "TOMORROW":
-            return DateRange(self.today + one, self.today + one)
-        if word == "LAST_N_DAYS":
-            return DateRange(self.today - int(n) * one, self.today)
-        return DateRange(self.today + one, self.today + int(n) * one)
 
 
 def _parse_date(text: str) -> date:

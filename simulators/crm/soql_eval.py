@@ -7,7 +7,8 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from simulators.crm.soql import Condition, DateRange, FieldRef
+from simulators.crm.soql import Condition, FieldRef
+from simulators.crm.soql_dates import DateRange
 from simulators.crm.soql_syntax import BoolOp, Negation
 
 ValueOf = Callable[[FieldRef], Any]

@@ -1,9 +1,12 @@
-"""Domain records -> Salesforce wire records, request helpers shared by the routes."""
+"""Request context shared by the routes (tenant, version, profile, headers) and domain -> wire records."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,15 +15,17 @@ from fastapi import Request
 
 from simulators._core.runtime import DEFAULT_TENANT, TENANT_HEADER, SimRuntime
 from simulators.crm.exceptions import RESOURCE_MISSING, JsonParserError, NotFound
-from simulators.crm.limits import parse_version
+from simulators.crm.fields import FieldDef, ObjectDef, json_token
 from simulators.crm.models import CrmStore
 from simulators.crm.records import SObject
 from simulators.crm.settings import CrmSettings
-from simulators.crm.sobjects import FieldDef, ObjectDef, json_token
 from simulators.crm.soql import FieldRef
+from simulators.crm.transactions import Transaction
+from simulators.crm.versions import VersionProfile, parse_version, profile_for
 
 DATA_BASE = "/services/data"
-_SEASONS = ("Summer", "Winter", "Spring")
+_CLIENT = re.compile(r"(?:^|[,;]\s*)client\s*=\s*(?P<client>[^,;\s]+)", re.IGNORECASE)
+_ALLOW_SAVE = re.compile(r"allowSave\s*=\s*true", re.IGNORECASE)
 
 
 # -- requests ---------------------------------------------------------------------------------------------------
@@ -48,13 +53,53 @@ def api_version(segment: str) -> int:
     return version
 
 
-async def json_object(request: Request, type_name: str) -> dict[str, Any]:
-    """The request body as a JSON object (floats as ``Decimal``), or ``JSON_PARSER_ERROR``."""
-    raw = await request.body()
+@dataclass(frozen=True, slots=True)
+class Call:
+    """What a REST call carries besides its path and body: version, its profile, and the Sforce headers.
+
+    ``origin`` is the change events' ``changeOrigin`` (``Sforce-Call-Options: client=<id>`` names the
+    client); ``allow_save`` is ``Sforce-Duplicate-Rule-Header: allowSave=true``; ``user`` is the session
+    token, which stands for the user (query cursors are per user).
+    """
+
+    version: int
+    profile: VersionProfile
+    origin: str
+    allow_save: bool
+    user: str
+
+
+def call_of(request: Request, segment: str) -> Call:
+    """The :class:`Call` of a request under ``/services/data/{segment}``."""
+    version = api_version(segment)
+    settings = runtime_of(request).settings
+    found = _CLIENT.search(request.headers.get("sforce-call-options", ""))
+    origin = f"com/salesforce/api/rest/{version}.0" + (f";client={found['client']}" if found else "")
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    return Call(
+        version=version,
+        profile=profile_for(version, settings.version_profiles),
+        origin=origin,
+        allow_save=_ALLOW_SAVE.search(request.headers.get("sforce-duplicate-rule-header", "")) is not None,
+        user=token,
+    )
+
+
+@contextmanager
+def writing(store: CrmStore, call: Call) -> Iterator[Transaction]:
+    """The transaction of one REST call."""
+    with store.transaction(
+        call.origin, allow_save=call.allow_save, lenient=call.profile.lenient_json_types, version=call.version
+    ) as tx:
+        yield tx
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as JSON (floats as ``Decimal``), or ``JSON_PARSER_ERROR`` in Salesforce's words."""
     if not raw.strip():
         raise JsonParserError("The HTTP entity body is required, but this request has no entity body.")
     try:
-        doc = json.loads(raw, parse_float=Decimal)
+        return json.loads(raw, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         char = exc.doc[exc.pos] if exc.pos < len(exc.doc) else "EOF"
         raise JsonParserError(
@@ -63,12 +108,21 @@ async def json_object(request: Request, type_name: str) -> dict[str, Any]:
         ) from None
     except UnicodeDecodeError:
         raise JsonParserError("Invalid UTF-8 in the request body") from None
+
+
+def expect_object(doc: Any, type_name: str) -> dict[str, Any]:
+    """``doc`` when it is a JSON object, else the deserializer's error."""
     if not isinstance(doc, dict):
         raise JsonParserError(
             f"Cannot deserialize instance of {type_name} from {json_token(doc)} value or request may be missing a "
             "required field at [line:1, column:1]"
         )
     return doc
+
+
+async def json_object(request: Request, type_name: str) -> dict[str, Any]:
+    """The request body as a JSON object, or ``JSON_PARSER_ERROR``."""
+    return expect_object(parse_json(await request.body()), type_name)
 
 
 # -- values and records -----------------------------------------------------------------------------------------
@@ -110,72 +164,26 @@ def record_out(
     """A record as ``GET .../sobjects/{Type}/{Id}`` returns it: ``attributes`` then the fields."""
     out: dict[str, Any] = {"attributes": attributes(version, record)}
     for f in fields if fields is not None else obj.fields:
-        out[f.name] = wire(record.values.get(f.name))
+        out[f.name] = wire(record.values.get(f.name, f.empty()))
     return out
 
 
 def query_row(version: int, store: CrmStore, record: SObject, select: Sequence[FieldRef]) -> dict[str, Any]:
-    """A SOQL result row: the selected fields, parent fields nested under the relationship name."""
+    """A SOQL result row: the selected fields, parent fields nested under each relationship name."""
     out: dict[str, Any] = {"attributes": attributes(version, record)}
     for ref in select:
-        if ref.lookup is None:
-            out[ref.field.name] = wire(record.values.get(ref.field.name))
-            continue
-        name = ref.path[0]
-        parent = store.parent(record, ref)
-        if parent is None:
-            out[name] = None
-            continue
-        nested = out.get(name) or {"attributes": attributes(version, parent)}
-        nested[ref.field.name] = wire(parent.values.get(ref.field.name))
-        out[name] = nested
+        node, current = out, record
+        for lookup in ref.lookups:
+            name = lookup.relationship or lookup.name
+            parent_id = current.values.get(lookup.name)
+            parent = store.by_id(parent_id) if isinstance(parent_id, str) else None
+            if parent is None:
+                node.setdefault(name, None)
+                break
+            child = node.get(name)
+            if child is None:
+                child = node[name] = {"attributes": attributes(version, parent)}
+            node, current = child, parent
+        else:
+            node[ref.field.name] = wire(current.values.get(ref.field.name))
     return out
-
-
-# -- metadata ---------------------------------------------------------------------------------------------------
-def release_label(version: int) -> str:
-    """The release an API version shipped in: three a year, v64.0 = Summer '25, v67.0 = Summer '26."""
-    step = version - 64
-    season = _SEASONS[step % 3]
-    year = 25 + (step - step % 3) // 3 + (0 if season == "Summer" else 1)
-    return f"{season} '{year:02d}"
-
-
-def object_describe(version: int, obj: ObjectDef) -> dict[str, Any]:
-    """The ``objectDescribe`` / global-describe entry of an sObject type."""
-    base = f"{version_base(version)}/sobjects/{obj.name}"
-    flags = ("createable", "deletable", "queryable", "retrieveable", "searchable", "undeletable", "updateable")
-    return {
-        "name": obj.name,
-        "label": obj.label,
-        "labelPlural": obj.label_plural,
-        "keyPrefix": obj.key_prefix,
-        "custom": False,
-        **dict.fromkeys(flags, True),
-        "urls": {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"},
-    }
-
-
-def field_describe(f: FieldDef) -> dict[str, Any]:
-    """One entry of a describe's ``fields``."""
-    return {
-        "name": f.name,
-        "label": f.label,
-        "type": f.type,
-        "length": f.length,
-        "precision": f.precision,
-        "scale": f.scale,
-        "nillable": f.nillable,
-        "createable": f.writable,
-        "updateable": f.writable,
-        "custom": f.name.endswith("__c"),
-        "externalId": f.external_id,
-        "unique": f.unique,
-        "idLookup": f.name == "Id" or f.external_id,
-        "referenceTo": [f.reference_to] if f.reference_to else [],
-        "relationshipName": f.relationship,
-        "restrictedPicklist": f.restricted,
-        "picklistValues": [
-            {"active": True, "defaultValue": False, "label": v, "validFor": None, "value": v} for v in f.picklist
-        ],
-    }

@@ -111,4 +111,60 @@ def test_describe_lists_fields_with_external_ids(crm: TestClient, world: World) 
     assert len(basic["recentItems"]) == min(5, len(world.opportunities))
     assert all(set(item) == {"attributes", "Id", "Name"} for item in basic["recentItems"])
     names = [o["name"] for o in crm.get(SOBJECTS).json()["sobjects"]]
-    assert names == ["Account", "Contact", "Opportunity"]
+    assert names == [
+        "Account",
+        "Contact",
+        "Opportunity",
+        "OpportunityLineItem",
+        "Product2",
+        "Task",
+        "User",
+        "ProcessInstance",
+        "Project__c",
+    ]
+
+
+def test_provider_state_account_has_external_id(crm: TestClient) -> None:
+    body = {"state": "account 001000000000002AAA has external id CUST-00001"}
+    assert crm.post("/__admin/provider-states", json=body).json() == {
+        "id": "001000000000002AAA",
+        "externalId": "CUST-00001",
+    }
+    record = crm.get(f"{SOBJECTS}/Account/ERP_Customer_Id__c/CUST-00001").json()
+    assert record["Id"] == "001000000000002AAA"
+    assert crm.get(f"{SOBJECTS}/Account/001000000000001AAA").json()["ERP_Customer_Id__c"] is None
+
+    pinned = crm.post("/__admin/provider-states", json={"state": "account 001000000000XYZ has external id ERP-77"})
+    assert pinned.json()["id"] == "001000000000XYZAA2"
+    assert crm.get(f"{SOBJECTS}/Account/ERP_Customer_Id__c/ERP-77").json()["Id"] == "001000000000XYZAA2"
+
+    crm.post("/__admin/provider-states", json={**body, "action": "teardown"})
+    assert crm.get(f"{SOBJECTS}/Account/001000000000002AAA").json()["ERP_Customer_Id__c"] is None
+
+
+def test_provider_state_closed_won_accepts_a_salesforce_id(crm: TestClient, world: World) -> None:
+    opp = crm.get(f"{SOBJECTS}/Opportunity/External_Id__c/{world.opportunities[-1].key}").json()
+    result = crm.post("/__admin/provider-states", json={"state": f"opportunity {opp['Id']} is closed won"}).json()
+    assert result == {"id": opp["Id"], "accountId": opp["AccountId"]}
+    assert crm.get(f"{SOBJECTS}/Opportunity/{opp['Id']}").json()["StageName"] == "Closed Won"
+
+
+def test_provider_state_the_daily_api_quota_is_spent(crm: TestClient) -> None:
+    state = {"state": "the daily API quota is spent"}
+    assert crm.post("/__admin/provider-states", json=state).json() == {"used": 100000, "max": 100000}
+    refused = crm.get(f"{V}/limits")
+    assert refused.status_code == 403
+    assert refused.headers["sforce-limit-info"] == "api-usage=100000/100000"
+    crm.post("/__admin/provider-states", json={**state, "action": "teardown"})
+    assert crm.get(f"{V}/limits").json()["DailyApiRequests"] == {"Max": 100000, "Remaining": 99999}
+
+
+def test_provider_state_names_are_stable(crm: TestClient) -> None:
+    assert crm.get("/__admin/provider-states").json()["states"] == [
+        "account {externalId} exists",
+        "account {id} has external id {value}",
+        "account {externalId} is on credit hold",
+        "opportunity {externalId} is closed won",
+        "opportunity {externalId} is locked for approval",
+        "the daily API quota is spent",
+    ]
