@@ -14,6 +14,7 @@ _TYPES = {
     403: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.4",
     404: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.5",
     405: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.6",
+    409: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.10",
     429: "https://www.rfc-editor.org/rfc/rfc6585.html#section-4",
     500: "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.1",
 }
@@ -24,10 +25,16 @@ class ErpError(VendorError):
 
     status = 400
     code = "USER_ERROR"
+    title: str | None = None
+    """The envelope's ``title`` when it is not the status phrase (the idempotency conflict says "Conflict")."""
+    type_url: str | None = None
 
-    def __init__(self, message: str, *, error_path: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, message: str, *, error_path: str | None = None, query_param: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(message, **kwargs)
         self.error_path = error_path
+        self.query_param = query_param
 
 
 class UserError(ErpError):
@@ -70,6 +77,33 @@ class PeriodClosed(UserError):
     """A posting dated in a closed accounting period under the ``reject`` policy (code UNCONFIRMED)."""
 
 
+class PeriodLocked(UserError):
+    """A receivables posting dated in an AR-locked period under the ``reject`` policy (code UNCONFIRMED)."""
+
+
+class CreditHold(UserError):
+    """A sales transaction for a customer on credit hold under "Enforce Holds" (code and text UNCONFIRMED)."""
+
+
+class DuplicateTranId(UserError):
+    """A transaction number (``tranId``) already used by another invoice (code and text UNCONFIRMED)."""
+
+
+class DependentRecords(UserError):
+    """A delete refused because other records refer to this one."""
+
+
+class IdempotencyConflict(ErpError):
+    """``IDEMPOTENCY_ERROR``: an async request repeats an idempotency key; ``Location`` names the original job.
+
+    NetSuite documents this as HTTP 400 with the title "Conflict" and the RFC 2616 409 type URL.
+    """
+
+    code = "IDEMPOTENCY_ERROR"
+    title = "Conflict"
+    type_url = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.10"
+
+
 class ServerError(ErpError):
     """A system error (5xx)."""
 
@@ -84,9 +118,13 @@ def render_error(err: VendorError) -> RenderedError:
     error_path = getattr(err, "error_path", None)
     if error_path:
         detail["o:errorPath"] = error_path
+    query_param = getattr(err, "query_param", None)
+    if query_param:
+        detail["o:errorQueryParam"] = query_param
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     body = {
-        "type": _TYPES.get(status, _TYPES[400] if status < 500 else _TYPES[500]),
-        "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
+        "type": getattr(err, "type_url", None) or _TYPES.get(status, _TYPES[400] if status < 500 else _TYPES[500]),
+        "title": getattr(err, "title", None) or phrase,
         "status": status,
         "o:errorDetails": [detail],
     }

@@ -61,6 +61,22 @@ class SubmissionConflict(ValidationError):
     """A timesheet submission or resolution that the submission's state does not allow."""
 
 
+class OutsideAssignment(ValidationError):
+    """Time dated outside the dates of the user's participation in the workspace."""
+
+
+class WorkspaceOnHold(ValidationError):
+    """New time or expenses on a workspace that finance has put on hold (when the account refuses them)."""
+
+
+class NotBillable(ValidationError):
+    """An invoice line item that is not billing-eligible (unapproved, non-billable or already invoiced)."""
+
+
+class RecordLocked(ValidationError):
+    """A change to a record that its state freezes (an invoiced expense, a sent or cancelled invoice)."""
+
+
 class RecordNotFound(PsaError):
     """``type: system`` with 404: no such record, or no such route."""
 
@@ -116,7 +132,23 @@ def transport_error(status: int, message: str | None) -> VendorError:
     return PsaError(message or phrase, status=status)
 
 
-_WRAPPERS = {"body", "query", "path", "header", "time_entry", "time_entries", "timesheet_submission"}
+_WRAPPERS = {
+    "body",
+    "query",
+    "path",
+    "header",
+    "time_entry",
+    "time_entries",
+    "timesheet_submission",
+    "workspace",
+    "story",
+    "stories",
+    "participation",
+    "expense",
+    "invoice",
+    "resolution",
+    "external_reference",
+}
 
 
 def humanize(field: str) -> str:

@@ -1,109 +1,15 @@
-"""PSA entities (users, workspaces, participations, time entries, timesheet submissions) and list queries.
+"""List queries: which slice of a table to return (``only``, ``order``, paging), applied in one place.
 
-Plain slotted dataclasses with no rules: the rules live on :class:`simulators.psa.models.PsaStore`.
-Money is ``Decimal`` in currency units; the wire renders it in cents, as Kantata does.
+The entities themselves are in :mod:`simulators.psa.entities`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 from simulators.psa.exceptions import ValidationError
-
-BillingModel = Literal["time_and_materials", "fixed_fee", "milestone"]
-WorkspaceStatus = Literal["not_started", "active", "on_hold", "completed", "cancelled"]
-SubmissionStatus = Literal["pending", "approved", "rejected", "canceled"]
-
-STATUS_MESSAGES: dict[str, str] = {
-    "not_started": "Not Started",
-    "active": "Active",
-    "on_hold": "On Hold",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-}
-
-
-@dataclass(slots=True)
-class User:
-    """A Kantata user (a consultant who logs time)."""
-
-    id: int
-    first_name: str
-    last_name: str
-    email_address: str
-    headline: str
-    default_bill_rate: Decimal = Decimal("0")
-    cost_rate: Decimal = Decimal("0")
-
-    @property
-    def full_name(self) -> str:
-        """First and last name."""
-        return f"{self.first_name} {self.last_name}".strip()
-
-
-@dataclass(slots=True)
-class Workspace:
-    """A project (``workspace``) for a client."""
-
-    id: int
-    title: str
-    description: str
-    currency: str
-    budget: Decimal
-    billing_model: BillingModel
-    client_ref: str
-    start_date: date | None
-    created_at: datetime
-    updated_at: datetime
-    status: WorkspaceStatus = "active"
-
-
-@dataclass(slots=True)
-class Participation:
-    """A user's membership of a workspace, at a bill rate."""
-
-    id: int
-    workspace_id: int
-    user_id: int
-    rate: Decimal
-    role: str
-
-
-@dataclass(slots=True)
-class TimeEntry:
-    """Time a user logged on a workspace; locked once its timesheet is approved."""
-
-    id: int
-    workspace_id: int
-    user_id: int
-    date_performed: date
-    time_in_minutes: int
-    rate: Decimal
-    created_at: datetime
-    updated_at: datetime
-    billable: bool = True
-    notes: str | None = None
-    story_id: int | None = None
-    approved: bool = False
-    timesheet_submission_id: int | None = None
-
-
-@dataclass(slots=True)
-class TimesheetSubmission:
-    """A user's time entries submitted for approval: pending, then approved, rejected or canceled."""
-
-    id: int
-    user_id: int
-    time_entry_ids: list[int]
-    submitted_at: datetime
-    status: SubmissionStatus = "pending"
-    resolved_at: datetime | None = None
-    comment: str | None = None
-
 
 T = TypeVar("T")
 
@@ -164,7 +70,7 @@ def select(
         query: paging, ``only`` and ``order``.
         kind: the record type (to check ``order`` fields).
         id_of: a record's id.
-        aliases: wire field names that differ from attribute names (``rate_in_cents`` -> ``rate``).
+        aliases: wire field names that differ from attribute names (``*_in_cents`` -> ``*`` is implied).
         sortable: whether ``order`` is accepted at all.
 
     Raises:
@@ -174,11 +80,16 @@ def select(
         raise ValidationError("This endpoint does not support ordering", field="order")
     keys = []
     for name, descending in query.order:
-        attr = (aliases or {}).get(name, name)
+        attr = (aliases or {}).get(name, name.removesuffix("_in_cents"))
         if attr not in sortable_fields(kind):
             raise ValidationError(f"Invalid order field: {name}", field="order")
         keys.append((attr, descending))
-    items = [r for r in rows if query.only is None or id_of(r) in query.only]
+    if query.only is None:
+        items = rows if isinstance(rows, list) else list(rows)
+    else:
+        items = [r for r in rows if id_of(r) in query.only]
+    if keys:
+        items = list(items)
     for attr, descending in reversed(keys):
         items.sort(key=_sort_key(attr), reverse=descending)
     return Page(items[query.offset : query.offset + query.limit], len(items), query)

@@ -64,10 +64,10 @@ def test_erp_conforms_to_its_openapi(case: Any, erp_references: ErpReferences) -
     case.call_and_validate(headers=BEARER, checks=CHECKS)
 
 
-@schema.parametrize()
+@schema.exclude(operation_id="issueToken").parametrize()
 @settings(max_examples=1, derandomize=True, database=None, deadline=None)
 def test_erp_refuses_calls_without_a_token(case: Any) -> None:
-    """Without a bearer token every operation answers a documented 401 ``INVALID_LOGIN`` in the envelope."""
+    """Without a bearer token every operation (but the token endpoint) answers 401 ``INVALID_LOGIN``."""
     case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
     response = case.call_and_validate(checks=CHECKS)
     assert response.status_code == 401, response.text
@@ -84,8 +84,10 @@ def test_fuzz_runner_summarises_every_operation(tmp_path: Path) -> None:
     summary = fuzz("erp", max_examples=5, seed=SEED, junit_path=junit, phases=("fuzzing",))
 
     assert summary.passed, [f"{f.operation} {f.check}: {f.message}\n{f.reproduce}" for f in summary.failures]
-    assert len(summary.operations) == len(list(schema.get_all_operations())) == 15
+    operations = len(list(schema.get_all_operations()))
+    assert operations > 60  # every record type's operations, SuiteQL, async jobs, the token endpoint
+    assert len(summary.operations) == operations
     assert set(summary.operations.values()) == {"success"}
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None
-    assert (suite.get("name"), suite.get("tests"), suite.get("failures")) == ("fuzz.erp", "15", "0")
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures")) == ("fuzz.erp", str(operations), "0")

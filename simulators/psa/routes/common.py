@@ -1,28 +1,34 @@
-"""What every PSA route shares: store access, list parameters, paths with and without ``.json``."""
+"""What every PSA route shares: store access, list parameters, filters, paths with and without ``.json``."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 
 from simulators._core.runtime import DEFAULT_TENANT, TENANT_HEADER, SimRuntime
 from simulators.psa.exceptions import ValidationError
 from simulators.psa.models import PsaStore
 from simulators.psa.records import ListQuery
-from simulators.psa.schemas import ErrorBody, Meta
+from simulators.psa.schemas.records import ErrorBody
 from simulators.psa.settings import PsaSettings
 
 API = "/api/v1"
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Invalid OAuth 2 Request."},
-    404: {"model": ErrorBody, "description": "No such record."},
+    404: {"model": ErrorBody, "description": "No such record (or hidden by the endpoint's default filters)."},
     422: {"model": ErrorBody, "description": "Validation errors (the status is UNCONFIRMED: 422 or 400)."},
 }
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def ok(model: type, description: str = "The side-loaded envelope.") -> dict[int | str, dict[str, Any]]:
+    """The 200 response of an operation."""
+    return {200: {"model": model, "description": description}}
 
 
 def runtime(request: Request) -> SimRuntime[PsaStore, PsaSettings]:
@@ -48,12 +54,9 @@ def route(router: APIRouter, method: str, path: str, **kwargs: Any) -> Callable[
     return deco
 
 
-@dataclass(slots=True, frozen=True)
-class ListParams:
-    """A list request's paging, ``only``, ``order`` and ``include``, translated for the store."""
-
-    query: ListQuery
-    include: tuple[str, ...]
+def names(text: str | None) -> tuple[str, ...]:
+    """A comma-separated parameter as names, in order, without repeats."""
+    return tuple(dict.fromkeys(n.strip() for n in (text or "").split(",") if n.strip()))
 
 
 def _ids(text: str | None) -> frozenset[int] | None:
@@ -77,10 +80,10 @@ def _order(text: str | None) -> tuple[tuple[str, bool], ...]:
 
 def paging(
     request: Request,
-    page: Annotated[int, Query(ge=1, description="Page number (default 1).")] = 1,
+    page: Annotated[int, Query(ge=1, le=10_000_000, description="Page number (default 1).")] = 1,
     per_page: Annotated[int, Query(ge=1, description="Page size (default 20, at most 200).")] = 20,
     limit: Annotated[int | None, Query(ge=1, description="Takes precedence over per_page.")] = None,
-    offset: Annotated[int | None, Query(ge=0, description="Takes precedence over page.")] = None,
+    offset: Annotated[int | None, Query(ge=0, le=2_000_000_000, description="Takes precedence over page.")] = None,
     only: Annotated[str | None, Query(description="Comma-separated ids; never 404s.")] = None,
 ) -> ListQuery:
     """Paging and ``only`` (no ordering): ``page``/``per_page``, or ``limit``/``offset``, which win."""
@@ -91,35 +94,89 @@ def paging(
         raise ValidationError(f"limit must be less than or equal to {cap}", field="limit")
     if limit is None and offset is None:
         return ListQuery(offset=(page - 1) * per_page, limit=per_page, only=_ids(only))
-    size, start = (limit or per_page), (offset or 0)
-    return ListQuery(offset=start, limit=size, only=_ids(only))
+    return ListQuery(offset=offset or 0, limit=limit or per_page, only=_ids(only))
+
+
+@dataclass(slots=True, frozen=True)
+class ListParams:
+    """A list request's paging, ``only``, ``order``, ``include`` and ``optional_fields``."""
+
+    query: ListQuery
+    include: tuple[str, ...]
+    optional_fields: tuple[str, ...] = ()
+
+
+Include = Annotated[str | None, Query(description="Comma-separated associations to side-load.")]
+OptionalFields = Annotated[str | None, Query(description="Comma-separated extra fields to render.")]
 
 
 def list_params(
     query: Annotated[ListQuery, Depends(paging)],
     order: Annotated[str | None, Query(description="field:asc or field:desc, comma-separated.")] = None,
-    include: Annotated[str | None, Query(description="Comma-separated associations to side-load.")] = None,
+    include: Include = None,
+    optional_fields: OptionalFields = None,
 ) -> ListParams:
-    """Paging plus ``order`` and ``include``."""
-    return ListParams(ListQuery(query.offset, query.limit, query.only, _order(order)), includes(include))
+    """Paging plus ``order``, ``include`` and ``optional_fields``."""
+    return ListParams(
+        ListQuery(query.offset, query.limit, query.only, _order(order)), names(include), names(optional_fields)
+    )
+
+
+def show_params(include: Include = None, optional_fields: OptionalFields = None) -> ListParams:
+    """``include`` and ``optional_fields`` of a read or a write (one record, no paging)."""
+    return ListParams(ListQuery(), names(include), names(optional_fields))
 
 
 Listing = Annotated[ListParams, Depends(list_params)]
+Showing = Annotated[ListParams, Depends(show_params)]
 Paging = Annotated[ListQuery, Depends(paging)]
-Include = Annotated[str | None, Query(description="Comma-separated associations to side-load.")]
 
 
-def includes(text: str | None) -> tuple[str, ...]:
-    """``include=`` as names, in order, without repeats."""
-    return tuple(dict.fromkeys(n.strip() for n in (text or "").split(",") if n.strip()))
+def reference_filters(
+    has_external_references: Annotated[bool | None, Query(description="Has any external reference.")] = None,
+    external_reference_service_name: Annotated[str | None, Query(max_length=255)] = None,
+    external_reference_service_model: Annotated[str | None, Query(max_length=255)] = None,
+    external_reference_service_model_ref: Annotated[str | None, Query(max_length=255)] = None,
+    external_reference_status: Annotated[str | None, Query(description="pending, successful or failed.")] = None,
+    external_reference_external_status: Annotated[str | None, Query(max_length=255)] = None,
+) -> dict[str, Any]:
+    """Kantata's filters on the sync state an integration wrote back (``external_reference_*``)."""
+    return {
+        "has": has_external_references,
+        "service_name": external_reference_service_name,
+        "service_model": external_reference_service_model,
+        "service_model_ref": external_reference_service_model_ref,
+        "status": external_reference_status,
+        "external_status": external_reference_external_status,
+    }
 
 
-def meta(total: int, query: ListQuery) -> Meta:
-    """``meta`` of a list response."""
-    size = query.limit
-    return Meta(
-        count=total,
-        page_count=math.ceil(total / size) if size else 0,
-        page_number=query.offset // size + 1 if size else 1,
-        page_size=size,
-    )
+References = Annotated[dict[str, Any], Depends(reference_filters)]
+
+
+def domain_fields(
+    model: BaseModel, *, sent_only: bool = False, nullable: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A body's fields in domain terms: ``*_in_cents`` -> Decimal units, ``status_key`` -> ``status``.
+
+    ``None`` values are dropped unless the (domain) field is ``nullable``; ``sent_only`` keeps only the
+    fields the client sent (an update). Nested ``external_reference`` objects are left out.
+    """
+    data = model.model_dump(include=model.model_fields_set) if sent_only else model.model_dump()
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "external_reference":
+            continue
+        key = "status" if name == "status_key" else name.removesuffix("_in_cents")
+        if name.endswith("_in_cents") and value is not None:
+            value = Decimal(value) / 100
+        if value is None and key not in nullable:
+            continue
+        out[key] = value
+    return out
+
+
+def reference_of(model: BaseModel) -> dict[str, Any] | None:
+    """A nested ``external_reference`` of a body, as a dict (or None)."""
+    nested = getattr(model, "external_reference", None)
+    return None if nested is None else dict(nested.model_dump(exclude_none=True))

@@ -1,4 +1,4 @@
-"""Read-only directory: ``users``, ``workspaces`` and ``participations`` (seeded from the world)."""
+"""Read-only directory: ``users`` (consultants), ``roles``, ``rate_cards`` and ``rate_card_roles``."""
 
 from __future__ import annotations
 
@@ -7,68 +7,56 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from simulators.psa.routes.common import API, ERRORS, Include, Listing, includes, route, store
-from simulators.psa.routes.render import envelope
-from simulators.psa.schemas import ParticipationsEnvelope, UsersEnvelope, WorkspacesEnvelope
+from simulators.psa.routes.common import API, ERRORS, Listing, Showing, ok, route, store
+from simulators.psa.routes.envelope import listed, shown
+from simulators.psa.schemas.envelopes import RateCardRolesEnvelope, RateCardsEnvelope, RolesEnvelope, UsersEnvelope
 
 router = APIRouter(prefix=API, responses=ERRORS)
+OptionalId = Annotated[int | None, Query(ge=1)]
 
 
-def _ok(model: type) -> dict[int | str, dict[str, object]]:
-    return {200: {"model": model, "description": "The side-loaded envelope."}}
-
-
-@route(router, "GET", "/users", responses=_ok(UsersEnvelope), operation_id="listUsers")
-async def list_users(request: Request, params: Listing) -> Response:
-    """List users."""
+@route(router, "GET", "/users", responses=ok(UsersEnvelope), operation_id="listUsers")
+async def list_users(request: Request, params: Listing, role_id: OptionalId = None) -> Response:
+    """List users (role, location, cost rate and default bill rate); ``include=role,external_references``."""
     s = store(request)
-    page = s.list_users(params.query)
-    return envelope(s, "users", page.items, total=page.total, query=page.query, include=params.include)
+    return listed(s, "users", s.list_users(params.query, role_id=role_id), params)
 
 
-@route(router, "GET", "/users/{user_id}", responses=_ok(UsersEnvelope), operation_id="getUser")
-async def get_user(request: Request, user_id: str, include: Include = None) -> Response:
+@route(router, "GET", "/users/{user_id}", responses=ok(UsersEnvelope), operation_id="getUser")
+async def get_user(request: Request, user_id: str, params: Showing) -> Response:
     """Read one user."""
     s = store(request)
-    return envelope(s, "users", [s.get("users", user_id)], include=includes(include))
+    return shown(s, "users", [s.get("users", user_id)], params)
 
 
-@route(router, "GET", "/workspaces", responses=_ok(WorkspacesEnvelope), operation_id="listWorkspaces")
-async def list_workspaces(request: Request, params: Listing) -> Response:
-    """List workspaces (projects)."""
+@route(router, "GET", "/roles", responses=ok(RolesEnvelope), operation_id="listRoles")
+async def list_roles(request: Request, params: Listing) -> Response:
+    """List the account's roles (what rate cards price)."""
     s = store(request)
-    page = s.list_workspaces(params.query)
-    return envelope(s, "workspaces", page.items, total=page.total, query=page.query, include=params.include)
+    return listed(s, "roles", s.list_roles(params.query), params)
 
 
-@route(router, "GET", "/workspaces/{workspace_id}", responses=_ok(WorkspacesEnvelope), operation_id="getWorkspace")
-async def get_workspace(request: Request, workspace_id: str, include: Include = None) -> Response:
-    """Read one workspace."""
-    s = store(request)
-    return envelope(s, "workspaces", [s.get("workspaces", workspace_id)], include=includes(include))
-
-
-@route(router, "GET", "/participations", responses=_ok(ParticipationsEnvelope), operation_id="listParticipations")
-async def list_participations(
-    request: Request,
-    params: Listing,
-    workspace_id: Annotated[int | None, Query(ge=1, description="Only this workspace's participations.")] = None,
-    user_id: Annotated[int | None, Query(ge=1, description="Only this user's participations.")] = None,
+@route(router, "GET", "/rate_cards", responses=ok(RateCardsEnvelope), operation_id="listRateCards")
+async def list_rate_cards(
+    request: Request, params: Listing, currency: Annotated[str | None, Query(max_length=3)] = None
 ) -> Response:
-    """List participations (who is staffed on which workspace, at which rate)."""
+    """List rate cards; ``include=rate_card_roles`` side-loads their role rates."""
     s = store(request)
-    page = s.list_participations(params.query, workspace_id=workspace_id, user_id=user_id)
-    return envelope(s, "participations", page.items, total=page.total, query=page.query, include=params.include)
+    return listed(s, "rate_cards", s.list_rate_cards(params.query, currency=currency), params)
 
 
-@route(
-    router,
-    "GET",
-    "/participations/{participation_id}",
-    responses=_ok(ParticipationsEnvelope),
-    operation_id="getParticipation",
-)
-async def get_participation(request: Request, participation_id: str, include: Include = None) -> Response:
-    """Read one participation."""
+@route(router, "GET", "/rate_cards/{rate_card_id}", responses=ok(RateCardsEnvelope), operation_id="getRateCard")
+async def get_rate_card(request: Request, rate_card_id: str, params: Showing) -> Response:
+    """Read one rate card."""
     s = store(request)
-    return envelope(s, "participations", [s.get("participations", participation_id)], include=includes(include))
+    return shown(s, "rate_cards", [s.get("rate_cards", rate_card_id)], params)
+
+
+@route(router, "GET", "/rate_card_roles", responses=ok(RateCardRolesEnvelope), operation_id="listRateCardRoles")
+async def list_rate_card_roles(
+    request: Request, params: Listing, rate_card_id: OptionalId = None, role_id: OptionalId = None
+) -> Response:
+    """List role rates (the bill rate of a role on a rate card)."""
+    s = store(request)
+    page = s.list_rate_card_roles(params.query, rate_card_id=rate_card_id, role_id=role_id)
+    return listed(s, "rate_card_roles", page, params)

@@ -1,4 +1,4 @@
-"""``time_entries``: create (single or bulk, no idempotency), list, read, update, delete."""
+"""``time_entries``: create (single or bulk up to 100, no idempotency), list, read, update, delete."""
 
 from __future__ import annotations
 
@@ -11,12 +11,25 @@ from fastapi.responses import Response
 
 from simulators.psa.exceptions import ValidationError
 from simulators.psa.models import TimeEntryInput
-from simulators.psa.routes.common import API, ERRORS, Include, Listing, includes, route, store
-from simulators.psa.routes.render import envelope
-from simulators.psa.schemas import TimeEntriesEnvelope, TimeEntryCreateBody, TimeEntryIn, TimeEntryUpdateBody
+from simulators.psa.routes.common import (
+    API,
+    ERRORS,
+    Listing,
+    References,
+    Showing,
+    domain_fields,
+    ok,
+    reference_of,
+    route,
+    store,
+)
+from simulators.psa.routes.envelope import listed, shown
+from simulators.psa.schemas.envelopes import TimeEntriesEnvelope
+from simulators.psa.schemas.inputs import TimeEntryCreateBody, TimeEntryIn, TimeEntryUpdateBody
 
 router = APIRouter(prefix=API, responses=ERRORS)
-OK: dict[int | str, dict[str, Any]] = {200: {"model": TimeEntriesEnvelope, "description": "The envelope."}}
+KEY = "time_entries"
+NULLABLE = frozenset({"notes", "story_id"})
 
 
 def _input(body: TimeEntryIn) -> TimeEntryInput:
@@ -29,6 +42,7 @@ def _input(body: TimeEntryIn) -> TimeEntryInput:
         notes=body.notes,
         rate=None if body.rate_in_cents is None else Decimal(body.rate_in_cents) / 100,
         story_id=body.story_id,
+        external_reference=reference_of(body),
     )
 
 
@@ -46,11 +60,12 @@ def _between(text: str | None) -> tuple[date, date] | None:
         ) from None
 
 
-@route(router, "POST", "/time_entries", responses=OK, operation_id="createTimeEntries")
-async def create_time_entries(request: Request, body: TimeEntryCreateBody) -> Response:
-    """Create one time entry (``time_entry``) or up to 100 (``time_entries``).
+@route(router, "POST", "/time_entries", responses=ok(TimeEntriesEnvelope), operation_id="createTimeEntries")
+async def create_time_entries(request: Request, body: TimeEntryCreateBody, params: Showing) -> Response:
+    """Create one time entry (``time_entry``) or up to 100 (``time_entries``), all or none.
 
-    There is no idempotency key: a retried POST creates duplicates, as in Kantata.
+    The user must be a participant of the workspace, the day within the participation's dates, and the
+    workspace not on hold. There is no idempotency key: a retried POST creates duplicates, as in Kantata.
     """
     if body.time_entry is not None and body.time_entries is not None:
         raise ValidationError("Send either time_entry or time_entries, not both", field="time_entries")
@@ -58,54 +73,55 @@ async def create_time_entries(request: Request, body: TimeEntryCreateBody) -> Re
     if items is None:
         raise ValidationError("Time entry can't be blank", field="time_entry")
     s = store(request)
-    return envelope(s, "time_entries", s.create_time_entries([_input(item) for item in items]))
+    return shown(s, KEY, s.create_time_entries([_input(item) for item in items]), params)
 
 
-@route(router, "GET", "/time_entries", responses=OK, operation_id="listTimeEntries")
+@route(router, "GET", "/time_entries", responses=ok(TimeEntriesEnvelope), operation_id="listTimeEntries")
 async def list_time_entries(
     request: Request,
     params: Listing,
+    refs: References,
     workspace_id: Annotated[int | None, Query(ge=1)] = None,
     user_id: Annotated[int | None, Query(ge=1)] = None,
+    story_id: Annotated[int | None, Query(ge=1)] = None,
     approved: Annotated[bool | None, Query(description="Only approved (true) or unapproved (false).")] = None,
+    billable: Annotated[bool | None, Query()] = None,
+    is_invoiced: Annotated[bool | None, Query(description="Only entries on (true) or off (false) an invoice.")] = None,
     date_performed_between: Annotated[str | None, Query(description="YYYY-MM-DD:YYYY-MM-DD, inclusive.")] = None,
 ) -> Response:
-    """List time entries."""
+    """List time entries; ``approved=true&billable=true&is_invoiced=false`` are the billing-eligible ones."""
     s = store(request)
     page = s.list_time_entries(
         params.query,
         workspace_id=workspace_id,
         user_id=user_id,
+        story_id=story_id,
         approved=approved,
+        billable=billable,
+        is_invoiced=is_invoiced,
         performed_between=_between(date_performed_between),
+        references=refs,
     )
-    return envelope(s, "time_entries", page.items, total=page.total, query=page.query, include=params.include)
+    return listed(s, KEY, page, params)
 
 
-@route(router, "GET", "/time_entries/{entry_id}", responses=OK, operation_id="getTimeEntry")
-async def get_time_entry(request: Request, entry_id: str, include: Include = None) -> Response:
+@route(router, "GET", "/time_entries/{entry_id}", responses=ok(TimeEntriesEnvelope), operation_id="getTimeEntry")
+async def get_time_entry(request: Request, entry_id: str, params: Showing) -> Response:
     """Read one time entry."""
     s = store(request)
-    return envelope(s, "time_entries", [s.get("time_entries", entry_id)], include=includes(include))
+    return shown(s, KEY, [s.get(KEY, entry_id)], params)
 
 
-@route(router, "PUT", "/time_entries/{entry_id}", responses=OK, operation_id="updateTimeEntry")
-async def update_time_entry(request: Request, entry_id: str, body: TimeEntryUpdateBody) -> Response:
-    """Change a time entry; refused once it is approved."""
-    sent = body.time_entry.model_dump(include=body.time_entry.model_fields_set)
-    changes: dict[str, Any] = {}
-    for name, value in sent.items():
-        if name == "rate_in_cents":
-            if value is not None:
-                changes["rate"] = Decimal(value) / 100
-        elif value is not None or name in ("notes", "story_id"):
-            changes[name] = value
+@route(router, "PUT", "/time_entries/{entry_id}", responses=ok(TimeEntriesEnvelope), operation_id="updateTimeEntry")
+async def update_time_entry(request: Request, entry_id: str, body: TimeEntryUpdateBody, params: Showing) -> Response:
+    """Change a time entry; refused once it is submitted or approved ("locked")."""
+    changes: dict[str, Any] = domain_fields(body.time_entry, sent_only=True, nullable=NULLABLE)
     s = store(request)
-    return envelope(s, "time_entries", [s.update_time_entry(entry_id, changes)])
+    return shown(s, KEY, [s.update_time_entry(entry_id, changes)], params)
 
 
 @route(router, "DELETE", "/time_entries/{entry_id}", status_code=204, operation_id="deleteTimeEntry")
 async def delete_time_entry(request: Request, entry_id: str) -> Response:
-    """Delete a time entry (hard delete); refused once it is approved."""
+    """Delete a time entry (hard delete); refused once it is submitted or approved."""
     store(request).delete_time_entry(entry_id)
     return Response(status_code=204)

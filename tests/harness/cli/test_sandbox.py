@@ -38,7 +38,7 @@ def _collect(stream: IO[bytes], lines: list[str], ready: threading.Event) -> Non
 
 def test_sandbox_up_serves_the_four_ports_and_stops_on_sigint(tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli.main", "sandbox", "up", "--seed", "7"],
+        [sys.executable, "-m", "harness.cli.main", "sandbox", "up", "--seed", "7", "--faults", "flaky-erp"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -55,6 +55,8 @@ def test_sandbox_up_serves_the_four_ports_and_stops_on_sigint(tmp_path: Path) ->
             health = _wait(f"http://127.0.0.1:{SANDBOX_PORTS[system]}/__admin/health", deadline).json()
             assert health == {"status": "ok", "system": system, "seed": 7, "profile": "small"}
         assert _wait(f"http://127.0.0.1:{SANDBOX_PORTS['orchestrator']}/health", deadline).status_code == 200
+        faults = _wait(f"http://127.0.0.1:{SANDBOX_PORTS['erp']}/__admin/faults", deadline).json()["faults"]
+        assert [f["id"] for f in faults] == ["flaky-erp-latency", "flaky-erp-503", "flaky-erp-lost-response"]
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
@@ -65,6 +67,7 @@ def test_sandbox_up_serves_the_four_ports_and_stops_on_sigint(tmp_path: Path) ->
     for port in SANDBOX_PORTS.values():
         assert f"127.0.0.1:{port}" in text
     assert "sandbox stopped" in text
+    assert "fault profile flaky-erp: crm 0 rules, psa 0 rules, erp 3 rules" in text
 
 
 def test_fleet_refuses_a_port_another_process_holds(tmp_path: Path) -> None:

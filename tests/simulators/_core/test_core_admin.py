@@ -51,7 +51,21 @@ def test_state_is_a_stable_snapshot_of_the_seeded_world(erp_client: TestClient) 
     assert doc["clock"]["now"] == "2026-10-30T09:00:00+00:00"
     data = doc["tenants"]["default"]["data"]
     counts = {name: len(rows) for name, rows in data.items()}
-    assert counts == {"customer": 6, "employee": 16, "job": 8, "accountingPeriod": 16, "timeBill": 0}
+    assert counts == {
+        "currency": 4,
+        "subsidiary": 3,
+        "customer": 6,
+        "employee": 16,
+        "job": 8,
+        "projectTask": 0,
+        "serviceItem": 5,
+        "accountingPeriod": 16,
+        "timeBill": 0,
+        "expenseReport": 0,
+        "invoice": 0,
+        "customerPayment": 0,
+        "asyncJob": 0,
+    }
     assert _state(erp_client) == doc
     # Two apps with the same seed build the same world.
     with TestClient(create_app()) as other:

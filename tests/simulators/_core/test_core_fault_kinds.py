@@ -181,9 +181,12 @@ def test_concurrency_pool_refuses_the_request_over_the_account_limit(live_erp: s
         trust_env=False,
     )
 
-    async def burst() -> list[int]:
+    async def burst() -> list[httpx.Response]:
         async with httpx.AsyncClient(base_url=live_erp, headers=AUTH, trust_env=False, timeout=5) as client:
-            resps = await asyncio.gather(*(client.get(f"{TIME_BILL}?limit=1") for _ in range(4)))
-            return sorted(r.status_code for r in resps)
+            return list(await asyncio.gather(*(client.get(f"{TIME_BILL}?limit=1") for _ in range(4))))
 
-    assert asyncio.run(burst()) == [200, 200, 429, 429]
+    resps = sorted(asyncio.run(burst()), key=lambda r: r.status_code)
+    assert [r.status_code for r in resps] == [200, 200, 429, 429]
+    assert resps[-1].json()["o:errorDetails"] == [
+        {"detail": "Too many concurrent requests. Try again later.", "o:errorCode": "CONCURRENCY_LIMIT_EXCEEDED"}
+    ]

@@ -125,3 +125,57 @@ def test_a_redated_posting_can_be_deleted_while_its_posting_period_is_open(
     response = erp_client.delete(f"{TIME_BILL}/eid:TB-GONE")
     assert response.status_code == 204, response.text
     assert erp_client.get(f"{TIME_BILL}/eid:TB-GONE").status_code == 404
+
+
+# -- the close calendar (driven by the simulated clock) -----------------------------------------------------------
+def _period(client: TestClient, period_id: str) -> tuple[bool, bool]:
+    doc = client.get(f"/services/rest/record/v1/accountingPeriod/{period_id}").json()
+    return doc["arLocked"], doc["closed"]
+
+
+def test_close_calendar_locks_then_closes_october_as_the_clock_moves(
+    erp_client: TestClient, time_bill_body: Body
+) -> None:
+    erp_client.put("/__admin/settings", json={"close_calendar": {"ar_lock_after_days": 3, "close_after_days": 10}})
+    assert _period(erp_client, OCT_2026) == (False, False)
+    erp_client.post("/__admin/clock/advance", json={"days": 4})  # 3 Nov: 3 days after month-end
+    assert _period(erp_client, OCT_2026) == (False, False)
+    erp_client.post("/__admin/clock/advance", json={"days": 1})  # 4 Nov: AR locked
+    assert _period(erp_client, OCT_2026) == (True, False)
+    assert erp_client.post(TIME_BILL, json=time_bill_body(tranDate="2026-10-20")).status_code == 204
+    erp_client.post("/__admin/clock/advance", json={"days": 7})  # 11 Nov: closed
+    assert _period(erp_client, OCT_2026) == (True, True)
+    assert _detail(erp_client.post(TIME_BILL, json=time_bill_body(tranDate="2026-10-20")))["detail"] == (
+        "The transaction date 2026-10-20 falls in the closed accounting period Oct 2026. "
+        "Posting is not allowed by your NetSuite settings."
+    )
+    assert _period(erp_client, NOV_2026) == (False, False)
+
+
+def test_close_calendar_never_reopens_a_period(erp_client: TestClient) -> None:
+    erp_client.put("/__admin/settings", json={"close_calendar": {"ar_lock_after_days": 0}})
+    erp_client.post("/__admin/clock/advance", json={"days": 2})
+    # September was closed by the world; an AR-lock step does not turn it back into AR-locked.
+    assert _period(erp_client, SEP_2026) == (True, True)
+    assert _period(erp_client, OCT_2026) == (True, False)
+
+
+def test_periods_are_set_up_ahead_as_the_clock_moves(erp_client: TestClient, time_bill_body: Body) -> None:
+    assert _detail(erp_client.post(TIME_BILL, json=time_bill_body(tranDate="2027-02-01")))["detail"] == (
+        "No accounting period covers the transaction date 2027-02-01."
+    )
+    erp_client.post("/__admin/clock/advance", json={"days": 40})  # 9 Dec 2026: periods through March 2027
+    response = erp_client.post(TIME_BILL, json=time_bill_body(tranDate="2027-02-01"))
+    assert response.status_code == 204
+    record = erp_client.get(response.headers["location"].removeprefix("http://testserver")).json()
+    assert record["postingPeriod"]["refName"] == "Feb 2027"
+    periods = erp_client.get("/services/rest/record/v1/accountingPeriod").json()
+    assert periods["totalResults"] == 18
+
+
+def test_locked_for_ar_is_an_alias_of_ar_locked(erp_client: TestClient) -> None:
+    state = {"state": "accounting period 2026-10 is locked for AR"}
+    assert erp_client.post("/__admin/provider-states", json=state).json() == {"periodId": OCT_2026}
+    assert _period(erp_client, OCT_2026) == (True, False)
+    erp_client.post("/__admin/provider-states", json={**state, "action": "teardown"})
+    assert _period(erp_client, OCT_2026) == (False, False)

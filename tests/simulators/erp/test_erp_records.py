@@ -172,8 +172,8 @@ def test_list_defaults_to_a_page_of_up_to_1000(erp_client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("record_type", "ref", "field", "value"),
     [
-        ("customer", "1", "externalId", "CUST-00001"),
-        ("customer", "eid:CUST-00002", "id", "2"),
+        ("customer", "9", "externalId", "CUST-00001"),
+        ("customer", "eid:CUST-00002", "id", "10"),
         ("employee", "eid:psa-user-1001", "id", "1"),
         ("job", "eid:psa-ws-2001", "entityId", "PRJ-00001"),
         ("accountingPeriod", "13", "periodName", "Oct 2026"),

@@ -192,3 +192,132 @@ def test_an_approved_entry_is_locked(psa: Any, client: TestClient, error_of: Any
     assert resp.status_code == 422
     assert error_of(resp) == locked
     assert psa.get_entry(entry["id"])["time_in_minutes"] == 90
+
+
+def test_a_created_entry_carries_cost_currency_and_billing_state(psa: Any, client: TestClient) -> None:
+    part = psa.participation()
+    (entry,) = psa.create(psa.entry(part))
+    user = client.get(f"{API}/users/{part['user_id']}.json").json()["users"][part["user_id"]]
+    workspace = client.get(f"{API}/workspaces/{part['workspace_id']}.json").json()["workspaces"][part["workspace_id"]]
+    assert entry["cost_rate_in_cents"] == user["cost_rate_in_cents"]
+    assert entry["currency"] == workspace["currency"]
+    assert (entry["is_invoiced"], entry["invoice_id"], entry["active_submission_id"]) == (False, None, None)
+
+
+def test_time_before_the_assignment_starts_is_refused(psa: Any, client: TestClient, refused: Any) -> None:
+    part = psa.participation()
+    resp = client.post(f"{API}/time_entries.json", json={"time_entry": psa.entry(part, date_performed="2020-01-06")})
+    refused(
+        resp,
+        422,
+        "validation",
+        f"2020-01-06 is outside the assignment of user {part['user_id']} to workspace 2001"
+        f" ({part['start_date']} to open)",
+        "date_performed",
+    )
+
+
+def test_time_after_the_assignment_ends_is_refused(psa: Any, client: TestClient, refused: Any) -> None:
+    part = psa.participation()
+    assert psa.put(f"participations/{part['id']}", "participation", end_date="2026-10-15").status_code == 200
+    resp = client.post(f"{API}/time_entries.json", json={"time_entry": psa.entry(part, date_performed="2026-10-16")})
+    refused(
+        resp,
+        422,
+        "validation",
+        f"2026-10-16 is outside the assignment of user {part['user_id']} to workspace 2001"
+        f" ({part['start_date']} to 2026-10-15)",
+        "date_performed",
+    )
+    assert psa.create(psa.entry(part, date_performed="2026-10-15"))[0]["date_performed"] == "2026-10-15"
+    refused(
+        psa.put("time_entries/1", "time_entry", date_performed="2026-10-20"),
+        422,
+        "validation",
+        f"2026-10-20 is outside the assignment of user {part['user_id']} to workspace 2001"
+        f" ({part['start_date']} to 2026-10-15)",
+        "date_performed",
+    )
+
+
+def test_a_workspace_on_hold_refuses_new_time(psa: Any, client: TestClient, refused: Any) -> None:
+    part = psa.participation()
+    (before,) = psa.create(psa.entry(part))
+    assert psa.put("workspaces/2001", "workspace", status_key="on_hold").status_code == 200
+    resp = client.post(f"{API}/time_entries.json", json={"time_entry": psa.entry(part)})
+    refused(resp, 422, "validation", "Workspace 2001 is on hold; time cannot be logged", "workspace_id")
+    assert client.get(f"{API}/time_entries.json").json()["count"] == 1
+    edit = psa.put(f"time_entries/{before['id']}", "time_entry", time_in_minutes=30)
+    assert edit.status_code == 200, "time already logged stays editable"
+
+
+def test_on_hold_is_a_setting(psa: Any, client: TestClient) -> None:
+    assert client.put("/__admin/settings", json={"on_hold_blocks_time": False}).status_code == 200
+    psa.put("workspaces/2001", "workspace", status_key="on_hold")
+    assert psa.create(psa.entry(psa.participation()))[0]["workspace_id"] == "2001"
+
+
+def test_moving_time_onto_a_workspace_on_hold_is_refused(psa: Any, client: TestClient, refused: Any, rows: Any) -> None:
+    part = psa.participation()
+    (entry,) = psa.create(psa.entry(part))
+    staffed = client.get(f"{API}/participations.json", params={"user_id": part["user_id"]}).json()
+    other = next(p["workspace_id"] for p in staffed["participations"].values() if p["workspace_id"] != "2001")
+    psa.put(f"workspaces/{other}", "workspace", status_key="on_hold")
+    refused(
+        psa.put(f"time_entries/{entry['id']}", "time_entry", workspace_id=other),
+        422,
+        "validation",
+        f"Workspace {other} is on hold; time cannot be logged",
+        "workspace_id",
+    )
+
+
+def test_a_story_must_belong_to_the_workspace(psa: Any, client: TestClient, refused: Any, rows: Any) -> None:
+    part = psa.participation()
+    (story,) = rows(client.post(f"{API}/stories.json", json={"story": {"workspace_id": 2002, "title": "Elsewhere"}}))
+    resp = client.post(f"{API}/time_entries.json", json={"time_entry": psa.entry(part, story_id=story["id"])})
+    refused(resp, 422, "validation", f"Story {story['id']} does not belong to workspace 2001", "story_id")
+    resp = client.post(f"{API}/time_entries.json", json={"time_entry": psa.entry(part, story_id=999)})
+    refused(resp, 422, "validation", "Story 999 does not exist", "story_id")
+
+
+def test_a_submitted_entry_is_locked(psa: Any, client: TestClient, refused: Any) -> None:
+    part = psa.participation()
+    (entry,) = psa.create(psa.entry(part))
+    psa.submit(part["user_id"], [entry["id"]])
+    message = "Time entry is locked because it has been submitted for approval"
+    refused(psa.put(f"time_entries/{entry['id']}", "time_entry", time_in_minutes=5), 422, "validation", message)
+    refused(client.delete(f"{API}/time_entries/{entry['id']}.json"), 422, "validation", message)
+    assert client.put("/__admin/settings", json={"lock_submitted_entries": False}).status_code == 200
+    assert psa.put(f"time_entries/{entry['id']}", "time_entry", time_in_minutes=5).status_code == 200
+
+
+def test_optional_fields_tell_whether_an_entry_can_be_edited_or_billed(psa: Any, client: TestClient) -> None:
+    part = psa.participation()
+    (open_entry,) = psa.create(psa.entry(part))
+    (approved,) = psa.approved(part)
+    doc = client.get(f"{API}/time_entries.json", params={"optional_fields": "billing_eligible,user_can_edit"}).json()
+    flags = {i: (e["billing_eligible"], e["user_can_edit"]) for i, e in doc["time_entries"].items()}
+    assert flags == {open_entry["id"]: (False, True), approved["id"]: (True, False)}
+
+
+def test_a_nested_external_reference_is_written_with_the_entry(psa: Any, client: TestClient) -> None:
+    ref = {"service_name": "netsuite", "service_model": "timeBill", "service_model_ref": "TB-1", "status": "pending"}
+    (entry,) = psa.create(psa.entry(psa.participation(), external_reference=ref))
+    doc = client.get(f"{API}/time_entries/{entry['id']}.json", params={"include": "external_references"}).json()
+    assert doc["time_entries"][entry["id"]]["external_reference_ids"] == ["1"]
+    assert doc["external_references"]["1"]["service_model_ref"] == "TB-1"
+
+
+def test_more_list_filters(psa: Any, client: TestClient, rows: Any) -> None:
+    part = psa.participation()
+    (story,) = rows(client.post(f"{API}/stories.json", json={"story": {"workspace_id": 2001, "title": "Build"}}))
+    a, b = psa.create(psa.entry(part, billable=False), psa.entry(part, story_id=story["id"]))
+
+    def ids(**params: Any) -> list[str]:
+        return [r["id"] for r in client.get(f"{API}/time_entries.json", params=params).json()["results"]]
+
+    assert ids(billable="false") == [a["id"]]
+    assert ids(story_id=story["id"]) == [b["id"]]
+    assert ids(is_invoiced="true") == []
+    assert ids(is_invoiced="false") == [a["id"], b["id"]]

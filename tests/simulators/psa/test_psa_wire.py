@@ -31,10 +31,14 @@ def test_a_list_is_the_side_loaded_envelope(client: TestClient) -> None:
         "email_address",
         "headline",
         "account_id",
+        "role_id",
+        "location",
         "default_bill_rate_in_cents",
         "cost_rate_in_cents",
     }
     assert isinstance(user["default_bill_rate_in_cents"], int)
+    assert user["location"]
+    assert user["role_id"]
 
 
 def test_workspaces_carry_the_world_client_and_billing_model(client: TestClient) -> None:
@@ -44,7 +48,8 @@ def test_workspaces_carry_the_world_client_and_billing_model(client: TestClient)
     ws = doc["workspaces"]["2001"]
     assert ws["client_ref"] == "CUST-00001"
     assert ws["billing_model"] in ("time_and_materials", "fixed_fee", "milestone")
-    assert ws["status"] == {"key": "active", "message": "Active"}
+    assert ws["status"] == {"key": "active", "message": "Active", "color": "green"}
+    assert (ws["archived"], ws["rate_card_id"]) == (False, "1")
     assert isinstance(ws["budget_in_cents"], int)
     assert {"title", "description", "currency", "start_date", "created_at", "updated_at"} <= set(ws)
 
@@ -53,7 +58,16 @@ def test_participations_filter_by_workspace(client: TestClient) -> None:
     doc = client.get(f"{API}/participations.json", params={"workspace_id": "2002"}).json()
     assert doc["count"] == 4
     assert {p["workspace_id"] for p in doc["participations"].values()} == {"2002"}
-    assert set(next(iter(doc["participations"].values()))) == {"id", "workspace_id", "user_id", "rate_in_cents", "role"}
+    assert set(next(iter(doc["participations"].values()))) == {
+        "id",
+        "workspace_id",
+        "user_id",
+        "rate_in_cents",
+        "role",
+        "role_id",
+        "start_date",
+        "end_date",
+    }
 
 
 def test_page_and_per_page(client: TestClient) -> None:
@@ -210,7 +224,7 @@ def test_tenants_are_isolated_and_number_from_one(client: TestClient, psa: Any) 
 def test_the_openapi_document_lists_the_json_paths_only(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
     assert "/api/v1/timesheet_submissions/{submission_id}/approve.json" in doc["paths"]
-    assert not [p for p in doc["paths"] if not p.endswith(".json")]
+    assert [p for p in doc["paths"] if not p.endswith(".json")] == ["/oauth/token"]  # the API paths all end .json
     errors = doc["paths"]["/api/v1/time_entries.json"]["post"]["responses"]["422"]
     assert errors["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
 
