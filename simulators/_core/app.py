@@ -177,7 +177,7 @@ def mount_token_endpoint(app: FastAPI, endpoint: TokenEndpoint) -> None:
         now, ttl = runtime.clock.now(), runtime.settings.token_ttl_s
         grant = fields.get("grant_type", "")
         if grant in ("client_credentials", "password", "authorization_code"):
-            token = runtime.tokens.issue(fields.get("client_id", "p2c-client"), now, ttl)
+            token = runtime.tokens.issue(fields.get("client_id", "p2c-client"), now, ttl, grant)
         elif grant == "refresh_token":
             refreshed = runtime.tokens.refresh(fields.get("refresh_token", ""), now, ttl)
             if refreshed is None:

@@ -20,6 +20,7 @@ class IssuedToken:
     client_id: str
     issued_at: datetime
     expires_at: datetime
+    grant: str = "client_credentials"
 
     @property
     def ttl_s(self) -> int:
@@ -47,9 +48,9 @@ class TokenStore:
     def _new(self, prefix: str) -> str:
         return f"{prefix}{self._rng.getrandbits(160):040x}"
 
-    def issue(self, client_id: str, now: datetime, ttl_s: int) -> IssuedToken:
+    def issue(self, client_id: str, now: datetime, ttl_s: int, grant: str = "client_credentials") -> IssuedToken:
         """A new access token (and refresh token) valid for ``ttl_s`` simulated seconds."""
-        token = IssuedToken(self._new("at-"), self._new("rt-"), client_id, now, now + timedelta(seconds=ttl_s))
+        token = IssuedToken(self._new("at-"), self._new("rt-"), client_id, now, now + timedelta(seconds=ttl_s), grant)
         self._access[token.access_token] = token
         self._refresh[token.refresh_token] = client_id
         return token
@@ -59,7 +60,9 @@ class TokenStore:
         client_id = self._refresh.get(refresh_token)
         if client_id is None:
             return None
-        token = IssuedToken(self._new("at-"), refresh_token, client_id, now, now + timedelta(seconds=ttl_s))
+        token = IssuedToken(
+            self._new("at-"), refresh_token, client_id, now, now + timedelta(seconds=ttl_s), "refresh_token"
+        )
         self._access[token.access_token] = token
         return token
 

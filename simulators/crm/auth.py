@@ -1,6 +1,8 @@
 """Salesforce's OAuth 2.0 token endpoint (``/services/oauth2/token``).
 
-Salesforce answers without ``expires_in`` (clients learn of expiry from a 401 ``INVALID_SESSION_ID``);
+Salesforce answers without ``expires_in`` (clients learn of expiry from a 401 ``INVALID_SESSION_ID``) and
+hands out a refresh token only in the web-server flow (``authorization_code``), redeemed with
+``grant_type=refresh_token``;
 the simulator still expires issued tokens after ``token_ttl_s`` simulated seconds.
 """
 
@@ -23,7 +25,7 @@ def render_token(token: IssuedToken, base_url: str) -> Mapping[str, Any]:
     identity = f"{base_url}/id/{ORG_ID}/{USER_ID}"
     issued_at = str(int(token.issued_at.timestamp() * 1000))
     signature = hmac.new(b"p2c-simulator", (identity + issued_at).encode(), hashlib.sha256).digest()
-    return {
+    body = {
         "access_token": token.access_token,
         "instance_url": base_url,
         "id": identity,
@@ -31,6 +33,9 @@ def render_token(token: IssuedToken, base_url: str) -> Mapping[str, Any]:
         "issued_at": issued_at,
         "signature": base64.b64encode(signature).decode(),
     }
+    if token.grant == "authorization_code":  # only the web-server flow hands out a refresh token
+        body["refresh_token"] = token.refresh_token
+    return body
 
 
 TOKEN_ENDPOINT = TokenEndpoint("/services/oauth2/token", render_token)

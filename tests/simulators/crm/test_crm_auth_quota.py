@@ -48,3 +48,15 @@ def test_throttle_fault_is_salesforces_403(crm: TestClient) -> None:
     crm.post("/__admin/faults", json={"kind": "THROTTLE", "match": {"path": "/services/data/*/limits"}})
     resp = crm.get(f"{BASE}/limits")
     assert (resp.status_code, resp.json()) == (403, LIMIT_EXCEEDED)
+
+
+def test_the_web_server_flow_gets_a_refresh_token_that_renews_an_expired_session(anon: TestClient) -> None:
+    anon.put("/__admin/settings", json={"token_ttl_s": 600})
+    assert "refresh_token" not in anon.post("/services/oauth2/token", data={"grant_type": "client_credentials"}).json()
+    first = anon.post("/services/oauth2/token", data={"grant_type": "authorization_code", "code": "c"}).json()
+    anon.post("/__admin/clock/advance", json={"minutes": 10})
+    assert anon.get(f"{BASE}/limits", headers={"Authorization": f"Bearer {first['access_token']}"}).status_code == 401
+    renewed = anon.post(
+        "/services/oauth2/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    ).json()
+    assert anon.get(f"{BASE}/limits", headers={"Authorization": f"Bearer {renewed['access_token']}"}).status_code == 200
