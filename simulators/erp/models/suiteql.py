@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import SqlglotError
 from sqlglot.executor import execute
 
 from simulators.erp.exceptions import InvalidParameter
@@ -64,7 +64,7 @@ def _prepare(query: str) -> tuple[exp.Expression, list[str]]:
     """Parse, normalise identifiers, fold date literals; refuse what the subset does not read."""
     try:
         statements = sqlglot.parse(query, read="oracle")
-    except ParseError as exc:
+    except SqlglotError as exc:  # ParseError, TokenError (an unterminated quote), ...
         raise _bad(f"the query could not be parsed ({str(exc).splitlines()[0]}).") from None
     if len(statements) != 1 or not isinstance(statements[0], exp.Select | exp.Union):
         raise _bad("only one SELECT statement is supported.")

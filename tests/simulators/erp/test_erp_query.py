@@ -179,3 +179,15 @@ def test_suiteql_can_require_prefer_transient(erp: Erp) -> None:
         "o:errorCode": "INVALID_PARAMETER",
     }
     assert _sql(erp, "SELECT id FROM job")["totalResults"] == 8
+
+
+@pytest.mark.parametrize("query", ['"0', '"', "SELECT 'x", "SELECT id FROM customer WHERE companyname = 'a"])
+def test_suiteql_that_cannot_be_tokenized_is_a_400(erp: Erp, query: str) -> None:
+    resp = erp.client.post(SUITEQL, json={"q": query}, headers={"Prefer": "transient"})
+    assert resp.status_code == 400
+    [detail] = resp.json()["o:errorDetails"]
+    assert detail["o:errorCode"] == "INVALID_PARAMETER"
+    assert detail["detail"].startswith(
+        "Invalid search query. Detailed unprocessed description follows. Search error occurred: "
+        "the query could not be parsed"
+    )
