@@ -48,6 +48,22 @@ class Server:
     process: subprocess.Popen[bytes]
 
 
+def _cpus() -> list[int]:
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+
+def _pin_server() -> None:
+    """Servers run on the last CPU; :func:`pin_generator` keeps the load generator off it."""
+    os.sched_setaffinity(0, {_cpus()[-1]})
+
+
+def pin_generator() -> None:
+    """Run this process (the load generator) on every CPU but the servers' one, so they do not compete."""
+    cpus = _cpus()
+    if len(cpus) > 1:
+        os.sched_setaffinity(0, set(cpus[:-1]))
+
+
 @contextlib.contextmanager
 def serve(argv: Sequence[str], port: int, health_path: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     """Start ``argv`` (which must listen on ``port``), wait until ``health_path`` answers, stop it afterwards."""
@@ -169,6 +185,7 @@ def measure(
     ok: Callable[[int], bool] = lambda s: s < 400,
 ) -> Measurement:
     """Send ``total`` requests built by ``make(i)`` over ``concurrency`` connections; time them."""
+    pin_generator()
     cpu0 = time.process_time()
     latencies, errors, seconds = asyncio.run(_drive(base_url, make, total, concurrency, headers or AUTH, ok))
     cpu = time.process_time() - cpu0

@@ -6,6 +6,7 @@ import itertools
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -20,22 +21,33 @@ class FaultFiring:
 
 @dataclass(slots=True)
 class JournalEntry:
-    """One request as the simulator saw it."""
+    """One request as the simulator saw it (kept raw on the hot path, formatted when read)."""
 
     id: int
-    at: str
+    at: datetime
     method: str
     path: str
-    query: str
+    query: bytes
     status: int
     tenant: str
     correlation_id: str | None
-    duration_ms: float
+    duration_s: float
     fault: FaultFiring | None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for ``/__admin/requests``."""
-        return asdict(self)
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "method": self.method,
+            "path": self.path,
+            "query": self.query.decode("latin-1"),
+            "status": self.status,
+            "tenant": self.tenant,
+            "correlation_id": self.correlation_id,
+            "duration_ms": round(self.duration_s * 1000, 3),
+            "fault": asdict(self.fault) if self.fault is not None else None,
+        }
 
 
 class Journal:

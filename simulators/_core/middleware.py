@@ -117,8 +117,17 @@ class SimulatorMiddleware:
             extra = policy.response_headers(runtime, req) if policy is not None else []
 
             faults = runtime.faults
-            if faults.empty:
-                await self._run(scope, receive, send, extra, sent)
+            if faults.empty:  # the hot path: no rule installed
+                if extra:
+                    await self._run(scope, receive, send, extra, sent)
+                else:
+
+                    async def observed(message: Message) -> None:
+                        if message["type"] == "http.response.start":
+                            sent[0] = message["status"]
+                        await send(message)
+
+                    await self.app(scope, receive, observed)
                 return
             operation = self._operation_of(scope) if faults.uses_operations else None
             facts = RequestFacts(req.method, path, headers, req.tenant, operation)
@@ -147,16 +156,16 @@ class SimulatorMiddleware:
                 runtime.limits.pool.release(req.tenant)
             runtime.journal.record(
                 JournalEntry(
-                    id=journal_id,
-                    at=now.isoformat(),
-                    method=req.method,
-                    path=path,
-                    query=scope.get("query_string", b"").decode("latin-1"),
-                    status=sent[0],
-                    tenant=req.tenant,
-                    correlation_id=headers.get("x-correlation-id"),
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                    fault=FaultFiring(firing.id, firing.kind.value, firing.phase.value) if firing else None,
+                    journal_id,
+                    now,
+                    req.method,
+                    path,
+                    scope.get("query_string", b""),
+                    sent[0],
+                    req.tenant,
+                    headers.get("x-correlation-id"),
+                    time.perf_counter() - started,
+                    FaultFiring(firing.id, firing.kind.value, firing.phase.value) if firing else None,
                 )
             )
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from simulators._core.journal import FaultFiring, Journal, JournalEntry
 
 
 def _entry(journal: Journal, method: str = "GET", path: str = "/x", fault: FaultFiring | None = None) -> JournalEntry:
     entry = JournalEntry(
         id=journal.next_id(),
-        at="2026-10-30T09:00:00+00:00",
+        at=datetime(2026, 10, 30, 9, tzinfo=UTC),
         method=method,
         path=path,
-        query="",
+        query=b"a=1",
         status=200,
         tenant="default",
         correlation_id=None,
-        duration_ms=1.0,
+        duration_s=0.0012345,
         fault=fault,
     )
     journal.record(entry)
@@ -67,3 +69,20 @@ def test_as_dict_nests_the_fault() -> None:
     journal = Journal()
     entry = _entry(journal, fault=FaultFiring("r1", "DELAY", "after"))
     assert entry.as_dict()["fault"] == {"rule_id": "r1", "kind": "DELAY", "phase": "after"}
+
+
+def test_entries_are_formatted_when_read() -> None:
+    journal = Journal()
+    doc = _entry(journal, fault=FaultFiring("fault-1", "DELAY", "after")).as_dict()
+    assert doc == {
+        "id": 1,
+        "at": "2026-10-30T09:00:00+00:00",
+        "method": "GET",
+        "path": "/x",
+        "query": "a=1",
+        "status": 200,
+        "tenant": "default",
+        "correlation_id": None,
+        "duration_ms": 1.234,
+        "fault": {"rule_id": "fault-1", "kind": "DELAY", "phase": "after"},
+    }
