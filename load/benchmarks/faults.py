@@ -69,10 +69,11 @@ def main(argv: list[str] | None = None) -> None:
                 server_pid=server.process.pid,
             )
 
-        for _ in range(args.rounds):
+        for round_no in range(args.rounds):
             admin.delete("/faults")
-            runs["bare"].append(one("no simulator middleware", bare))
-            runs["zero"].append(one("middleware, 0 rules", sim))
+            pair = [("bare", "no simulator middleware", bare), ("zero", "middleware, 0 rules", sim)]
+            for key, label, server in pair if round_no % 2 == 0 else reversed(pair):  # ABBA: no order bias
+                runs[key].append(one(label, server))
             for n in range(20):
                 admin.post("/faults", json={"kind": "HTTP_ERROR", "match": {"path": f"/never/{n}/*"}})
             runs["twenty"].append(one("middleware, 20 non-matching rules", sim))
