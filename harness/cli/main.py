@@ -12,6 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from harness.cli.contracts import contracts
+from harness.cli.options import json_option, junit_option, orch_env_option, profile_option, seed_option
 from harness.engine import SCENARIOS, ScenarioResult
 from harness.fleet import SANDBOX_PORTS, local_ca_context, running_fleet
 from harness.reporting import print_table, write_json, write_junit
@@ -62,18 +64,6 @@ def _report(results: list[ScenarioResult], json_path: Path | None, junit_path: P
 @click.version_option(package_name="p2c-harness")
 def main() -> None:
     """p2c-harness: simulators, scenarios, contracts and load for project-to-cash integrations."""
-
-
-seed_option = click.option("--seed", default=42, show_default=True, help="One seed for data, faults and clock.")
-profile_option = click.option("--profile", default="small", show_default=True, help="World profile.")
-json_option = click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write a JSON report.")
-junit_option = click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML.")
-orch_env_option = click.option(
-    "--orchestrator-env",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Extra environment for the reference orchestrator (e.g. ORCH_POSTING_MODE=create).",
-)
 
 
 @main.command()
@@ -251,97 +241,6 @@ def scenario_run(
 
 
 @main.group()
-def contracts() -> None:
-    """Committed OpenAPI specs, Pact verification and Schemathesis conformance."""
-
-
-@contracts.command("export")
-@click.option("--check", is_flag=True, help="Only compare the committed specs with the simulators' (exit 1 on drift).")
-def contracts_export(check: bool) -> None:
-    """Regenerate contracts/openapi/<system>/<version>.json from the simulators."""
-    from harness.contracts import check_drift, export_specs
-
-    if check:
-        drift = check_drift()
-        for d in drift:
-            console.print(d.message(), markup=False, highlight=False)
-        sys.exit(0 if all(d.ok for d in drift) else 1)
-    for path in export_specs():
-        console.print(f"wrote {path}")
-
-
-@contracts.command("verify")
-@click.option(
-    "--pact",
-    "pact_path",
-    type=click.Path(exists=True, path_type=Path),
-    help="A pact file or a directory of them (default: the committed pacts for the system).",
-)
-@click.option("--system", type=click.Choice(["crm", "psa", "erp"]), default="erp", show_default=True)
-@click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML.")
-@seed_option
-@click.option(
-    "--profile",
-    default="empty",
-    show_default=True,
-    help="World the provider starts from ('empty' lets provider states pin internal ids).",
-)
-def contracts_verify(pact_path: Path | None, system: str, junit_path: Path | None, seed: int, profile: str) -> None:
-    """Verify pact files against a simulator, with provider states served by /__admin/provider-states."""
-    from harness.contracts import verify_pacts
-
-    paths = None
-    if pact_path is not None:
-        paths = sorted(pact_path.glob("*.json")) if pact_path.is_dir() else [pact_path]
-    result = verify_pacts(paths, system, seed=seed, profile=profile, junit_path=junit_path)
-    for case in result.interactions:
-        mark = "[green]OK[/]" if case.passed else "[red]FAILED[/]"
-        console.print(f"{mark} {case.name}")
-        for message in case.messages:
-            console.print(f"    {message}", markup=False, highlight=False)
-    if result.error:
-        console.print(result.error, markup=False, highlight=False)
-    failed = len(result.failures())
-    console.print(
-        f"pact verification: {len(result.interactions) - failed} passed, {failed} failed", markup=False, highlight=False
-    )
-    sys.exit(0 if result.passed else 1)
-
-
-@contracts.command("fuzz")
-@click.option(
-    "--system", type=click.Choice(["crm", "psa", "erp"]), multiple=True, help="Systems to fuzz (default: all)."
-)
-@click.option("--max-examples", default=25, show_default=True, help="Hypothesis examples per operation.")
-@click.option("--url", help="Fuzz a running simulator at this base URL instead of an in-process one.")
-@click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML (one system).")
-@seed_option
-def contracts_fuzz(
-    system: tuple[str, ...], max_examples: int, url: str | None, junit_path: Path | None, seed: int
-) -> None:
-    """Schemathesis conformance: no server errors, documented statuses and schemas, vendor error envelopes."""
-    from harness.contracts import available_systems, fuzz
-
-    ok = True
-    for name in system or available_systems():
-        summary = fuzz(name, max_examples, seed=seed, base_url=url, junit_path=junit_path)
-        ok = ok and summary.passed
-        console.print(
-            f"{name}: {len(summary.operations)} operations, {len(summary.failures)} failures, "
-            f"{len(summary.errors)} errors in {summary.elapsed_s:.1f}s"
-        )
-        for failure in summary.failures:
-            console.print(
-                f"  {failure.operation} {failure.check}: {failure.title}\n  {failure.reproduce}",
-                markup=False,
-                highlight=False,
-            )
-        for error in summary.errors:
-            console.print(f"  error: {error}", markup=False, highlight=False)
-    sys.exit(0 if ok else 1)
-
-
-@main.group()
 def load() -> None:
     """Locust load runs against the sandbox, with invariants checked after every run."""
 
@@ -406,6 +305,8 @@ def orchestrator_run() -> None:
 
     orch_main()
 
+
+main.add_command(contracts)
 
 if __name__ == "__main__":
     main()
