@@ -219,12 +219,6 @@ def measure(
     )
 
 
-def median_of(runs: int, once: Callable[[], Measurement]) -> Measurement:
-    """Repeat a measurement and keep the run with the median throughput."""
-    results = sorted((once() for _ in range(runs)), key=lambda m: m.rps)
-    return results[len(results) // 2]
-
-
 def warm(base_url: str, make: Callable[[int], Request], n: int = 200) -> None:
     """A short unmeasured run so connections, caches and the JIT-free interpreter are warm."""
     measure("warm-up", base_url, make, total=n, concurrency=4)

@@ -54,12 +54,6 @@ async def drop_connection(send: Send, rule_id: str, *, reset: bool = True) -> No
     await asyncio.sleep(0)  # let the server see the connection as lost before the app returns
 
 
-# Kept for callers of the first version.
-async def reset_connection(send: Send, rule_id: str) -> None:
-    """Drop the connection with a TCP RST."""
-    await drop_connection(send, rule_id, reset=True)
-
-
 def operation_index(spec: dict[str, Any]) -> list[tuple[str, re.Pattern[str], str]]:
     """(method, path regex, operationId) for every operation, literal paths before templated ones."""
     out = []

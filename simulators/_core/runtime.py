@@ -95,7 +95,6 @@ class SimulatorSpec(Generic[StoreT, SettingsT]):
     not_found: Callable[[str, str], VendorError]
     provider_states: ProviderStates[StoreT]
     policy: RequestPolicy | None = None
-    vendor_prefixes: tuple[str, ...] = ("/",)
     token_endpoint: TokenEndpoint | None = None
     """The vendor's OAuth token endpoint (mounted by the app factory when set)."""
     throttle_error: Callable[[], VendorError] | None = None

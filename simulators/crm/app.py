@@ -35,7 +35,6 @@ SPEC: SimulatorSpec[CrmStore, CrmSettings] = SimulatorSpec(
     policy=CrmRequestPolicy(),
     token_endpoint=TOKEN_ENDPOINT,
     throttle_error=lambda: exceptions.RequestLimitExceeded("TotalRequests Limit exceeded."),
-    vendor_prefixes=("/services/data",),
 )
 
 
