@@ -16,7 +16,6 @@ import re
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.drivers import ReferenceOrchestrator
@@ -24,24 +23,21 @@ from harness.engine import ScenarioContext, ScenarioTimeoutError, SystemHandle
 from harness.fleet import Fleet, running_fleet
 from harness.invariants import InvariantResult, SystemView
 from harness.load_locust import STOP_TIMEOUT_S, locust_commands, locust_env, run_locust, tail_of
-from harness.load_stats import EndpointStats, LoadError, read_stats
+from harness.load_report import LoadResult, Thresholds, breaches
+from harness.load_stats import EndpointStats, LoadError, read_e2e, read_stats
 
 __all__ = [
     "EndpointStats",
     "LoadError",
     "LoadResult",
+    "Thresholds",
     "UnknownLocustfileError",
     "locust_commands",
     "read_stats",
     "run_load",
 ]
-from scenarios.invariants import (
-    approved_billable,
-    no_approved_entry_lost,
-    no_duplicate_postings,
-    only_approved_billable_time_posted,
-    posted_hours_equal_approved_hours,
-)
+from scenarios.held_billing import approved_entry_posted_or_held, held_workspaces, posted_hours_reconcile_outside_holds
+from scenarios.invariants import approved_billable, no_duplicate_postings, only_approved_billable_time_posted
 from scenarios.links import postings_by_entry
 
 LOAD_PACKAGE = "load"
@@ -50,10 +46,10 @@ HARD_TIMEOUT_MARGIN_S = 60.0
 QUIET_S = 1.5
 """After the last posting, no system may see a write for this long before state is read."""
 INVARIANTS = (
-    no_approved_entry_lost,
+    approved_entry_posted_or_held,
     no_duplicate_postings,
     only_approved_billable_time_posted,
-    posted_hours_equal_approved_hours,
+    posted_hours_reconcile_outside_holds,
 )
 _TIMESPAN = re.compile(r"^(?:(?P<h>\d+)h)?\s*(?:(?P<m>\d+)m)?\s*(?:(?P<s>\d+)s)?$")
 
@@ -103,76 +99,6 @@ def parse_timespan(text: str) -> float:
     return float(int(found["h"] or 0) * 3600 + int(found["m"] or 0) * 60 + int(found["s"] or 0))
 
 
-@dataclass(slots=True)
-class LoadResult:
-    """What a load run produced: Locust's figures, the drain, the generator's CPU and the invariants."""
-
-    name: str
-    seed: int
-    profile: str
-    users: int
-    spawn_rate: float
-    duration: str
-    workers: int
-    exit_code: int
-    requests: int
-    failures: int
-    rps: float
-    endpoints: list[EndpointStats]
-    load_s: float
-    drain_s: float
-    drained: bool
-    generator_cpu_s: float
-    approved_billable_entries: int
-    posted_entries: int
-    invariants: list[InvariantResult]
-    duration_s: float
-    run_dir: Path | None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def generator_cpu_percent(self) -> float:
-        """Locust's CPU time over the load phase, in percent of one core (summed over its processes)."""
-        return round(100.0 * self.generator_cpu_s / self.load_s, 1) if self.load_s > 0 else 0.0
-
-    @property
-    def violations(self) -> int:
-        """How many invariant violations in all."""
-        return sum(len(r.violations) for r in self.invariants)
-
-    @property
-    def passed(self) -> bool:
-        """Locust exited 0, no request failed, the orchestrator drained and every invariant held."""
-        return self.exit_code == 0 and self.failures == 0 and self.drained and self.violations == 0
-
-    def summary(self) -> str:
-        """A plain-text report (the CLI prints it)."""
-        lines = [
-            f"load {self.name}: seed {self.seed}, profile {self.profile}, {self.users} users "
-            f"(spawn {self.spawn_rate}/s, {self.workers} workers) for {self.duration}",
-            f"locust exit {self.exit_code}: {self.requests} requests, {self.failures} failures, {self.rps:.1f} req/s; "
-            f"generator CPU {self.generator_cpu_s:.1f} s = {self.generator_cpu_percent}% of one core",
-        ]
-        for e in self.endpoints:
-            lines.append(
-                f"  {e.method:6} {e.name:48} {e.requests:7} req {e.failures:5} fail "
-                f"p50 {e.median_ms:6.0f} ms p95 {e.p95_ms:6.0f} ms p99 {e.p99_ms:6.0f} ms {e.rps:8.1f}/s"
-            )
-        lines.append(
-            f"drain: {'done' if self.drained else 'NOT DONE'} in {self.drain_s:.1f} s "
-            f"({self.posted_entries}/{self.approved_billable_entries} approved billable entries posted)"
-        )
-        for r in self.invariants:
-            lines.append(f"  {'PASS' if r.passed else 'FAIL'} {r.name}: {r.doc}")
-            lines.extend(f"       - [{v.severity}] {v.message}" for v in r.violations[:10])
-            if len(r.violations) > 10:
-                lines.append(f"       ... and {len(r.violations) - 10} more")
-        lines.extend(self.notes)
-        logs = f"logs in {self.run_dir}" if self.run_dir else "pass a run directory to keep the logs"
-        lines.append(f"{'PASSED' if self.passed else 'FAILED'} in {self.duration_s:.1f} s; {logs}")
-        return "\n".join(lines)
-
-
 def drain(ctx: ScenarioContext, timeout_s: float) -> bool:
     """Wait until every approved billable PSA entry has reached the ERP, then until the systems stop writing.
 
@@ -184,12 +110,15 @@ def drain(ctx: ScenarioContext, timeout_s: float) -> bool:
     end = time.monotonic() + timeout_s
 
     def all_posted() -> bool:
-        eligible = approved_billable(SystemView(crm={}, psa=ctx.psa.admin.data(), erp={}))
-        posted = postings_by_entry(ctx.erp.admin.data().get("timeBill", []))
-        return all(entry_id in posted for entry_id in eligible)
+        view = SystemView(crm={}, psa=ctx.psa.admin.data(), erp=ctx.erp.admin.data())
+        posted = postings_by_entry(view.erp.get("timeBill", []))
+        held = held_workspaces(view)
+        return all(k in posted or str(e["workspace_id"]) in held for k, e in approved_billable(view).items())
 
     try:
-        ctx.eventually(all_posted, timeout_s=timeout_s, interval_s=0.5, what="every approved billable entry posted")
+        ctx.eventually(
+            all_posted, timeout_s=timeout_s, interval_s=0.5, what="every approved billable entry posted or held"
+        )
         ctx.settle(quiet_s=QUIET_S, timeout_s=max(QUIET_S * 2, end - time.monotonic()))
     except ScenarioTimeoutError as exc:
         ctx.note(f"drain: {exc}")
@@ -227,6 +156,8 @@ def run_load(
     settle_timeout_s: float = 120.0,
     run_dir: Path | None = None,
     orchestrator_env: Mapping[str, str] | None = None,
+    thresholds: Thresholds | None = None,
+    load_profile: str = "month-end",
 ) -> LoadResult:
     """Start the fleet, run the locustfile ``name`` headless, drain the orchestrator, check the invariants.
 
@@ -241,8 +172,12 @@ def run_load(
         seed: the run seed (simulators, orchestrator, locustfile).
         profile: the world profile the simulators seed.
         settle_timeout_s: the longest wait for the orchestrator to post everything approved.
-        run_dir: where logs go (default: a temporary directory, removed afterwards).
+        run_dir: the report folder: Locust's HTML report (``locust.html`` unless ``html`` says otherwise), the
+            Markdown summary ``summary.md``, the statistics and the logs (default: a temporary directory,
+            removed afterwards).
         orchestrator_env: extra ``ORCH_*`` settings for the reference orchestrator.
+        thresholds: limits the run must stay within (default: no failed request).
+        load_profile: the stages of :mod:`scenarios.load_profiles` a shaped locustfile follows.
 
     Raises:
         UnknownLocustfileError: no such locustfile.
@@ -254,12 +189,15 @@ def run_load(
     run_seconds = parse_timespan(duration)
     if users < 1 or spawn_rate <= 0 or workers < 0 or run_seconds <= 0:
         raise ValueError("users >= 1, spawn_rate > 0, workers >= 0 and a positive duration are required")
+    limits = thresholds or Thresholds()
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         temporary = run_dir is None
         if run_dir is None:
             run_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="p2c-load-")))
         run_dir.mkdir(parents=True, exist_ok=True)
+        if html is None and not temporary:
+            html = run_dir / "locust.html"
         fleet = stack.enter_context(
             running_fleet(seed=seed, profile=profile, orchestrator_env=orchestrator_env, run_dir=run_dir)
         )
@@ -277,18 +215,21 @@ def run_load(
             csv_prefix=csv_prefix,
             html=html,
         )
+        held_before = _held_customers(ctx)
         load_started = time.monotonic()
         exit_code, cpu_s = run_locust(
             commands,
-            locust_env(fleet, seed, profile),
+            {**locust_env(fleet, seed, profile), "P2C_LOAD_PROFILE": load_profile},
             run_dir,
             run_seconds + STOP_TIMEOUT_S + HARD_TIMEOUT_MARGIN_S,
         )
         load_s = time.monotonic() - load_started
         try:
             endpoints, total = read_stats(stats_json)
+            e2e, histogram = read_e2e(stats_json)
         except LoadError as exc:
             raise LoadError(f"{exc}; Locust exited {exit_code}:\n{tail_of(run_dir / 'locust.log')}") from None
+        _release_load_holds(ctx, held_before)
         drain_started = time.monotonic()
         drained = drain(ctx, settle_timeout_s)
         drain_s = time.monotonic() - drain_started
@@ -296,7 +237,8 @@ def run_load(
         results = [InvariantResult(inv.name, inv.doc, inv(view)) for inv in INVARIANTS]
         eligible = approved_billable(view)
         posted = postings_by_entry(view.erp.get("timeBill", []))
-        return LoadResult(
+        held = held_workspaces(view)
+        result = LoadResult(
             name=name,
             seed=seed,
             profile=profile,
@@ -315,8 +257,33 @@ def run_load(
             generator_cpu_s=round(cpu_s, 3),
             approved_billable_entries=len(eligible),
             posted_entries=sum(1 for entry_id in eligible if entry_id in posted),
+            held_entries=sum(1 for k, e in eligible.items() if k not in posted and str(e["workspace_id"]) in held),
             invariants=results,
             duration_s=round(time.monotonic() - started, 3),
             run_dir=None if temporary else run_dir,
+            total=total,
+            e2e=e2e,
+            e2e_histogram=histogram,
+            thresholds=limits,
+            breaches=breaches(limits, total, e2e),
             notes=ctx.notes,
         )
+        if not temporary:
+            (run_dir / "summary.md").write_text(result.markdown())
+        return result
+
+
+def _held_customers(ctx: ScenarioContext) -> set[str]:
+    """ERP customers whose hold is set ``ON`` by hand."""
+    return {str(c["id"]) for c in ctx.erp.admin.data().get("customer", []) if c.get("creditHoldOverride") == "ON"}
+
+
+def _release_load_holds(ctx: ScenarioContext, before: set[str]) -> None:
+    """Set back to ``AUTO`` every hold the load's finance users left ``ON`` (a user stopped mid-hold).
+
+    Finance releases its own holds; this only catches a hold whose user was stopped by the end of the run
+    before it could, so that the drain is not waiting for billing nobody will ever release.
+    """
+    for customer in sorted(_held_customers(ctx) - before):
+        ctx.erp.api.patch(f"/services/rest/record/v1/customer/{customer}", json={"creditHoldOverride": {"id": "AUTO"}})
+        ctx.note(f"released customer {customer}: still on hold after the load run")

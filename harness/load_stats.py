@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+E2E_TYPE = "E2E"
+"""The Locust request type under which a locustfile reports end-to-end latency samples (not HTTP calls)."""
+
 
 class LoadError(RuntimeError):
     """A load run could not be carried out (Locust did not start, hung, or wrote no statistics)."""
@@ -67,20 +70,42 @@ def _endpoint(method: str, name: str, rows: list[dict[str, Any]], span_s: float)
     )
 
 
-def read_stats(path: Path) -> tuple[list[EndpointStats], EndpointStats]:
-    """Per-endpoint and total figures from Locust's final ``--json-file`` statistics.
-
-    The JSON file is written once, after the run; the ``--csv`` files are rewritten every second while it
-    runs and can miss the last second, so the figures come from here.
-
-    Raises:
-        LoadError: the file is missing or unreadable (Locust failed before it could write statistics).
-    """
+def _rows(path: Path) -> list[dict[str, Any]]:
     try:
         rows: list[dict[str, Any]] = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise LoadError(f"Locust wrote no statistics ({path}: {exc})") from None
+    return rows
+
+
+def read_stats(path: Path) -> tuple[list[EndpointStats], EndpointStats]:
+    """Per-endpoint and total figures of the HTTP requests in Locust's final ``--json-file`` statistics.
+
+    The JSON file is written once, after the run; the ``--csv`` files are rewritten every second while it
+    runs and can miss the last second, so the figures come from here. End-to-end samples (request type
+    :data:`E2E_TYPE`) are not HTTP calls: they are left out here and read by :func:`read_e2e`.
+
+    Raises:
+        LoadError: the file is missing or unreadable (Locust failed before it could write statistics).
+    """
+    rows = [r for r in _rows(path) if r.get("method") != E2E_TYPE]
     span = _span_s(rows)
     endpoints = [_endpoint(str(r.get("method") or ""), str(r["name"]), [r], span) for r in rows]
     endpoints.sort(key=lambda e: (e.name, e.method))
     return endpoints, _endpoint("", "Aggregated", rows, span)
+
+
+def read_e2e(path: Path) -> tuple[EndpointStats | None, dict[int, int]]:
+    """The end-to-end latency samples' figures and their histogram (milliseconds -> count), if any.
+
+    Raises:
+        LoadError: the file is missing or unreadable.
+    """
+    rows = [r for r in _rows(path) if r.get("method") == E2E_TYPE]
+    if not rows:
+        return None, {}
+    times: dict[int, int] = defaultdict(int)
+    for row in rows:
+        for ms, n in row.get("response_times", {}).items():
+            times[int(float(ms))] += int(n)
+    return _endpoint(E2E_TYPE, str(rows[0]["name"]), rows, _span_s(rows)), dict(sorted(times.items()))

@@ -16,3 +16,18 @@ orch_env_option = click.option(
     metavar="KEY=VALUE",
     help="Extra environment for the reference orchestrator (e.g. ORCH_POSTING_MODE=create).",
 )
+
+
+def env_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``KEY=VALUE`` arguments as a mapping.
+
+    Raises:
+        click.BadParameter: an argument without ``=`` or without a key.
+    """
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--orchestrator-env")
+        out[key] = value
+    return out
