@@ -25,8 +25,20 @@ class ContractCase:
 
 def write_junit(suite: str, cases: Sequence[ContractCase], path: Path, elapsed_s: float = 0.0) -> None:
     """JUnit XML with one ``testcase`` per case and a ``failure`` carrying its messages."""
-    failures = sum(not c.passed and not c.skipped for c in cases)
+    write_junit_suites([(suite, cases, elapsed_s)], path)
+
+
+def write_junit_suites(suites: Sequence[tuple[str, Sequence[ContractCase], float]], path: Path) -> None:
+    """JUnit XML with one ``testsuite`` per ``(name, cases, elapsed_s)``."""
     root = ET.Element("testsuites")
+    for suite, cases, elapsed_s in suites:
+        _suite(root, suite, cases, elapsed_s)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _suite(root: ET.Element, suite: str, cases: Sequence[ContractCase], elapsed_s: float) -> None:
+    failures = sum(not c.passed and not c.skipped for c in cases)
     node = ET.SubElement(
         root,
         "testsuite",
@@ -44,8 +56,6 @@ def write_junit(suite: str, cases: Sequence[ContractCase], path: Path, elapsed_s
         elif not case.passed:
             failure = ET.SubElement(tc, "failure", message=(case.messages[0] if case.messages else "failed")[:200])
             failure.text = "\n\n".join(case.messages)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
 def _mismatch_texts(mismatch: Mapping[str, Any]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,6 +35,21 @@ class OrchestratorDriver(Protocol):
 
     def reset(self) -> None:
         """Give the orchestrator a clean slate before a scenario (restart, or the SUT's own reset hook)."""
+
+    def configure(self, env: Mapping[str, str]) -> None:
+        """Restart with other settings (the reference orchestrator's ``ORCH_*``), until the next reset."""
+
+    def kill(self) -> None:
+        """Crash the orchestrator (SIGKILL)."""
+
+    def restart(self) -> None:
+        """Start it again on its durable state."""
+
+    def dead_letters(self) -> list[dict[str, Any]] | None:
+        """Its open dead letters (``GET /dlq``), or None when it offers none."""
+
+    def replay(self, reason: str | None = None) -> int:
+        """Replay its dead letters (``POST /dlq/replay``); returns how many."""
 
 
 @dataclass(slots=True)
@@ -96,6 +111,7 @@ class ScenarioContext:
             psa=self.psa.admin.data(),
             erp=self.erp.admin.data(),
             journals={s.name: s.admin.requests()["requests"] for s in self.systems},
+            dead_letters=self.orchestrator.dead_letters(),
         )
 
     def eventually(
@@ -148,9 +164,9 @@ class ScenarioContext:
         for system in self.systems:
             system.admin.set_clock(**body)
 
-    def expect(self, *invariants: Invariant) -> list[InvariantResult]:
-        """Check invariants against the current state and record the results."""
-        view = self.view()
+    def expect(self, *invariants: Invariant, view: SystemView | None = None) -> list[InvariantResult]:
+        """Check invariants against the current state (or a ``view`` already taken) and record the results."""
+        view = view or self.view()
         out = [InvariantResult(inv.name, inv.doc, inv(view)) for inv in invariants]
         self.results.extend(out)
         return out
@@ -167,13 +183,24 @@ class ScenarioDef:
     suite: str
     doc: str
     func: ScenarioFunc
+    profile: str | None = None
+    full_profile: str | None = None
 
 
 SCENARIOS: dict[str, ScenarioDef] = {}
 
 
-def scenario(name: str, *, suite: str) -> Callable[[ScenarioFunc], ScenarioFunc]:
-    """Register a scenario; its docstring is required (it is the report text)."""
+def scenario(
+    name: str, *, suite: str, profile: str | None = None, full_profile: str | None = None
+) -> Callable[[ScenarioFunc], ScenarioFunc]:
+    """Register a scenario; its docstring is required (it is the report text).
+
+    Args:
+        name: a behaviour sentence, kebab-cased.
+        suite: the suite it belongs to.
+        profile: the world it needs (e.g. a volume profile); None runs it on the run's profile.
+        full_profile: the world of a ``--full`` run (the whole volume), when it differs from ``profile``.
+    """
 
     def deco(func: ScenarioFunc) -> ScenarioFunc:
         doc = inspect.getdoc(func)
@@ -181,7 +208,7 @@ def scenario(name: str, *, suite: str) -> Callable[[ScenarioFunc], ScenarioFunc]
             raise ValueError(f"scenario {name} needs a docstring: it is the report text")
         if name in SCENARIOS and SCENARIOS[name].func is not func:
             raise ValueError(f"scenario {name} is registered twice")
-        SCENARIOS[name] = ScenarioDef(name, suite, " ".join(doc.split()), func)
+        SCENARIOS[name] = ScenarioDef(name, suite, " ".join(doc.split()), func, profile, full_profile)
         return func
 
     return deco
@@ -202,6 +229,7 @@ class ScenarioResult:
     notes: list[str]
     error: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    profile: str = ""
 
     @property
     def violations(self) -> int:
@@ -229,12 +257,28 @@ def prepare(ctx: ScenarioContext) -> str:
     return ",".join(sorted(hashes))
 
 
+def profile_for(sc: ScenarioDef, run_profile: str, *, sized: bool = True, full: bool = False) -> str:
+    """The world a scenario runs on: its own (``full_profile`` in a full run) when ``sized``, else the run's."""
+    if not sized or sc.profile is None:
+        return run_profile
+    return (sc.full_profile or sc.profile) if full else sc.profile
+
+
 def run_scenarios(
-    scenarios: Iterable[ScenarioDef], make_context: Callable[[], ScenarioContext]
+    scenarios: Iterable[ScenarioDef],
+    make_context: Callable[[], ScenarioContext],
+    *,
+    sized: bool = True,
+    full: bool = False,
 ) -> Iterator[ScenarioResult]:
-    """Run scenarios one after another, yielding each result as it finishes."""
+    """Run scenarios one after another, yielding each result as it finishes.
+
+    ``sized`` runs a scenario that names a profile on that profile (``full``: its full profile); otherwise
+    every scenario runs on the context's profile.
+    """
     for sc in scenarios:
         ctx = make_context()
+        ctx.profile = profile_for(sc, ctx.profile, sized=sized, full=full)
         started = time.monotonic()
         world_hash, error = "", None
         try:
@@ -260,4 +304,5 @@ def run_scenarios(
             notes=ctx.notes,
             error=error,
             facts=ctx.facts,
+            profile=ctx.profile,
         )

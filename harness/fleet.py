@@ -228,15 +228,21 @@ def running_fleet(
     ports: Mapping[str, int] | None = None,
     run_dir: Path | None = None,
     tls: bool = False,
+    versions: Mapping[str, str] | None = None,
 ) -> Iterator[Fleet]:
-    """Start the three simulators (and the orchestrator) on free or given ports; stop them afterwards."""
+    """Start the three simulators (and the orchestrator) on free or given ports; stop them afterwards.
+
+    ``versions`` runs a system at a vendor API version profile (``{"erp": "2026.2"}``; a name or a .toml path).
+    """
     with contextlib.ExitStack() as stack:
         if run_dir is None:
             run_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="p2c-run-")))
         fleet = Fleet(run_dir=run_dir, seed=seed, profile=profile)
         chosen = dict(ports or {})
         for system in SYSTEMS:
-            fleet.add_simulator(system, chosen.get(system) or free_port(), tls=tls)
+            svc = fleet.add_simulator(system, chosen.get(system) or free_port(), tls=tls)
+            if versions and versions.get(system):
+                svc.env[f"SIM_{system.upper()}_API_VERSION"] = versions[system]
         if orchestrator:
             fleet.add_orchestrator(chosen.get("orchestrator") or free_port(), orchestrator_env)
         fleet.start()

@@ -28,12 +28,15 @@ class Violation:
 
 @dataclass(slots=True)
 class SystemView:
-    """What invariants look at: each simulator's records (``/__admin/state``) and request journal."""
+    """What invariants look at: each simulator's records (``/__admin/state``), request journal, and the
+    orchestrator's dead-letter queue when it publishes one."""
 
     crm: dict[str, Any]
     psa: dict[str, Any]
     erp: dict[str, Any]
     journals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    dead_letters: list[dict[str, Any]] | None = None
+    """The orchestrator's open dead letters (``GET /dlq``: ``reason``, ``source_id``...), None if it has none."""
 
 
 Check = Callable[[SystemView], Iterable[Violation]]

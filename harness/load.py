@@ -99,7 +99,21 @@ def parse_timespan(text: str) -> float:
     return float(int(found["h"] or 0) * 3600 + int(found["m"] or 0) * 60 + int(found["s"] or 0))
 
 
-def drain(ctx: ScenarioContext, timeout_s: float) -> bool:
+def without(view: SystemView, baseline: set[str]) -> SystemView:
+    """``view`` without the PSA time entries in ``baseline`` (time the world was seeded with, approved before
+    the run began: the run judges what happened during it)."""
+    if baseline:
+        entries = [e for e in view.psa.get("time_entries", []) if str(e["id"]) not in baseline]
+        view.psa = {**view.psa, "time_entries": entries}
+    return view
+
+
+def approved_at_start(ctx: ScenarioContext) -> set[str]:
+    """The approved billable PSA entries before the run (a seeded world's earlier weeks)."""
+    return set(approved_billable(SystemView(crm={}, psa=ctx.psa.admin.data(), erp={})))
+
+
+def drain(ctx: ScenarioContext, timeout_s: float, baseline: set[str] | None = None) -> bool:
     """Wait until every approved billable PSA entry has reached the ERP, then until the systems stop writing.
 
     The second wait is :meth:`ScenarioContext.settle` (reads go on for ever: the orchestrator polls the
@@ -110,7 +124,7 @@ def drain(ctx: ScenarioContext, timeout_s: float) -> bool:
     end = time.monotonic() + timeout_s
 
     def all_posted() -> bool:
-        view = SystemView(crm={}, psa=ctx.psa.admin.data(), erp=ctx.erp.admin.data())
+        view = without(SystemView(crm={}, psa=ctx.psa.admin.data(), erp=ctx.erp.admin.data()), baseline or set())
         posted = postings_by_entry(view.erp.get("timeBill", []))
         held = held_workspaces(view)
         return all(k in posted or str(e["workspace_id"]) in held for k, e in approved_billable(view).items())
@@ -216,6 +230,7 @@ def run_load(
             html=html,
         )
         held_before = _held_customers(ctx)
+        baseline = approved_at_start(ctx)
         load_started = time.monotonic()
         exit_code, cpu_s = run_locust(
             commands,
@@ -231,9 +246,9 @@ def run_load(
             raise LoadError(f"{exc}; Locust exited {exit_code}:\n{tail_of(run_dir / 'locust.log')}") from None
         _release_load_holds(ctx, held_before)
         drain_started = time.monotonic()
-        drained = drain(ctx, settle_timeout_s)
+        drained = drain(ctx, settle_timeout_s, baseline)
         drain_s = time.monotonic() - drain_started
-        view = ctx.view()
+        view = without(ctx.view(), baseline)
         results = [InvariantResult(inv.name, inv.doc, inv(view)) for inv in INVARIANTS]
         eligible = approved_billable(view)
         posted = postings_by_entry(view.erp.get("timeBill", []))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.engine import ScenarioResult
@@ -27,7 +28,7 @@ def print_table(results: Sequence[ScenarioResult], console: Console | None = Non
     """Print one row per scenario and every violation under it."""
     out = console or Console()
     table = Table(title="p2c scenarios", show_lines=False)
-    table.add_column("scenario", no_wrap=True)
+    table.add_column("scenario", overflow="fold", ratio=1)
     for col in ("suite", "status", "invariants", "violations", "seconds"):
         table.add_column(col)
     for r in results:
@@ -44,16 +45,29 @@ def print_table(results: Sequence[ScenarioResult], console: Console | None = Non
     out.print(table)
     for r in results:
         if r.error:
-            out.print(f"[magenta]{r.name}[/]: {r.error}")
+            out.print(f"[magenta]{r.name}[/]: {escape(r.error)}")
         for inv in r.invariants:
             for v in inv.violations[:10]:
-                out.print(f"[red]{r.name}[/] {inv.name} [{v.severity}]: {v.message}")
+                out.print(f"[red]{r.name}[/] {inv.name} {escape(f'[{v.severity}]')}: {escape(v.message)}")
             if len(inv.violations) > 10:
                 out.print(f"[red]{r.name}[/] {inv.name}: ... {len(inv.violations) - 10} more")
-    seeds = sorted({r.seed for r in results})
-    hashes = sorted({r.world_hash for r in results if r.world_hash})
-    out.print(f"seed {', '.join(map(str, seeds))}; world {', '.join(hashes) or '-'}")
+    for r in results:
+        if r.facts:
+            out.print(f"{r.name}: {_facts(r.facts)}", markup=False, highlight=False)
+    out.print(provenance_line(results), markup=False, highlight=False)
     out.print(summary_line(results), markup=False, highlight=False)
+
+
+def provenance_line(results: Sequence[ScenarioResult]) -> str:
+    """``seed N; profile P; world H``: what any run needs to be reproduced."""
+    seeds = sorted({r.seed for r in results})
+    profiles = sorted({r.profile for r in results if r.profile})
+    hashes = sorted({r.world_hash for r in results if r.world_hash})
+    return f"seed {', '.join(map(str, seeds))}; profile {', '.join(profiles) or '-'}; world {', '.join(hashes) or '-'}"
+
+
+def _facts(facts: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in facts.items())
 
 
 def to_dict(result: ScenarioResult) -> dict[str, Any]:
@@ -66,7 +80,11 @@ def to_dict(result: ScenarioResult) -> dict[str, Any]:
 def write_json(results: Sequence[ScenarioResult], path: Path) -> None:
     """All results as one JSON document."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"summary": summary_line(results), "scenarios": [to_dict(r) for r in results]}
+    doc = {
+        "summary": summary_line(results),
+        "provenance": provenance_line(results),
+        "scenarios": [to_dict(r) for r in results],
+    }
     path.write_text(json.dumps(doc, indent=2, default=str))
 
 
@@ -80,6 +98,13 @@ def write_junit(results: Sequence[ScenarioResult], path: Path) -> None:
         errors=str(sum(r.status == "error" for r in results)),
         time=f"{sum(r.duration_s for r in results):.3f}",
     )
+    props = ET.SubElement(suite, "properties")
+    for name, values in (
+        ("seed", {str(r.seed) for r in results}),
+        ("profile", {r.profile for r in results}),
+        ("world", {r.world_hash for r in results}),
+    ):
+        ET.SubElement(props, "property", name=name, value=",".join(sorted(v for v in values if v)))
     for r in results:
         case = ET.SubElement(
             suite, "testcase", classname=f"p2c.{r.suite.replace(' ', '_')}", name=r.name, time=f"{r.duration_s:.3f}"
@@ -92,7 +117,11 @@ def write_junit(results: Sequence[ScenarioResult], path: Path) -> None:
                     f"[{v.severity}] {v.message} {json.dumps(v.evidence, default=str)}" for v in inv.violations
                 )
                 ET.SubElement(case, "failure", message=f"{inv.name}: {len(inv.violations)} violation(s)").text = text
-        ET.SubElement(case, "system-out").text = f"{r.doc}\nseed={r.seed} world={r.world_hash}\n" + "\n".join(r.notes)
+        ET.SubElement(case, "system-out").text = (
+            f"{r.doc}\nseed={r.seed} profile={r.profile} world={r.world_hash}\n"
+            + "".join(f"{k}={v}\n" for k, v in r.facts.items())
+            + "\n".join(r.notes)
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
@@ -101,5 +130,14 @@ def to_markdown(results: Sequence[ScenarioResult]) -> str:
     """A Markdown summary (for CI job summaries and load reports)."""
     lines = ["| scenario | suite | status | violations | seconds |", "|---|---|---|---|---|"]
     lines += [f"| {r.name} | {r.suite} | {r.status} | {r.violations} | {r.duration_s:.1f} |" for r in results]
-    lines += ["", summary_line(results)]
+    for r in results:
+        if r.facts:
+            lines.append(f"\n**{r.name}**: {_facts(r.facts)}")
+        if r.error:
+            lines.append(f"\n**{r.name}** error: {r.error}")
+        for inv in r.invariants:
+            for v in inv.violations[:10]:
+                evidence = json.dumps(v.evidence, default=str)
+                lines.append(f"- `{r.name}` {inv.name} [{v.severity}]: {v.message} (evidence: `{evidence}`)")
+    lines += ["", provenance_line(results), "", summary_line(results)]
     return "\n".join(lines)

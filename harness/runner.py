@@ -37,9 +37,20 @@ def _contexts(target: Target, driver: OrchestratorDriver, seed: int, profile: st
 
 
 def run_against(
-    target: Target, driver: OrchestratorDriver, *, names: Sequence[str] | None, seed: int, profile: str
+    target: Target,
+    driver: OrchestratorDriver,
+    *,
+    names: Sequence[str] | None,
+    seed: int,
+    profile: str,
+    sized: bool = True,
+    full: bool = False,
 ) -> list[ScenarioResult]:
-    """Run scenarios against systems at ``target`` with ``driver`` resetting the orchestrator."""
+    """Run scenarios against systems at ``target`` with ``driver`` resetting the orchestrator.
+
+    A scenario that names a world profile (the month-end peak) runs on it unless ``sized`` is false;
+    ``full`` picks its full-size profile.
+    """
     _load_suites()
     chosen = select(names)
     with _contexts(target, driver, seed, profile) as made:
@@ -56,7 +67,7 @@ def run_against(
             made.append(ctx)
             return ctx
 
-        return list(run_scenarios(chosen, make))
+        return list(run_scenarios(chosen, make, sized=sized, full=full))
 
 
 def run_with_fleet(
@@ -66,12 +77,20 @@ def run_with_fleet(
     profile: str = "small",
     orchestrator_env: Mapping[str, str] | None = None,
     run_dir: Path | None = None,
+    versions: Mapping[str, str] | None = None,
+    sized: bool = True,
+    full: bool = False,
 ) -> list[ScenarioResult]:
-    """Start the simulators and the reference orchestrator on free ports, run scenarios, stop everything."""
-    with running_fleet(seed=seed, profile=profile, orchestrator_env=orchestrator_env, run_dir=run_dir) as fleet:
+    """Start the simulators and the reference orchestrator on free ports, run scenarios, stop everything.
+
+    ``versions`` runs systems at vendor API version profiles (``{"erp": "2026.2"}``).
+    """
+    with running_fleet(
+        seed=seed, profile=profile, orchestrator_env=orchestrator_env, run_dir=run_dir, versions=versions
+    ) as fleet:
         driver = ReferenceOrchestrator(fleet, dict(orchestrator_env or {}))
         target = Target(fleet.url("crm"), fleet.url("psa"), fleet.url("erp"))
-        return run_against(target, driver, names=names, seed=seed, profile=profile)
+        return run_against(target, driver, names=names, seed=seed, profile=profile, sized=sized, full=full)
 
 
 def external_driver(url: str, reset_path: str | None) -> ExternalOrchestrator:

@@ -2,8 +2,9 @@
 
 An integration must carry the source id on the target record (domain rule: "every posting carries the
 source transaction id"). The harness reads it from the ERP ``timeBill``'s ``externalId`` or ``memo`` as
-``psa-te-<time entry id>``. An orchestrator that uses another convention can set ``P2C_TIME_ENTRY_LINK``
-to a regular expression with one group capturing the PSA time entry id.
+``psa-te-<time entry id>`` (the memo may go on, e.g. with the original date of a re-dated posting). An
+orchestrator that uses another convention can set ``P2C_TIME_ENTRY_LINK`` to a regular expression with one
+group capturing the PSA time entry id.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-DEFAULT_PATTERN = r"^psa-te-(\d+)$"
+DEFAULT_PATTERN = r"^psa-te-(\d+)\b"
 
 
 def time_entry_link() -> re.Pattern[str]:

@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         settings.profile = args.profile
     app = module.create_app(settings)
+    app.state.sim.tenant()  # load the seeded world before listening: healthy means ready (month-end takes seconds)
     tls = ensure_local_ca() if args.tls else None
     port = args.port or DEFAULT_PORTS[args.system]
     scheme = "https" if tls else "http"

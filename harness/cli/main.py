@@ -13,7 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.cli.contracts import contracts
-from harness.cli.options import json_option, junit_option, orch_env_option, profile_option, seed_option
+from harness.cli.data import data
+from harness.cli.load import load
+from harness.cli.options import env_pairs, json_option, junit_option, orch_env_option, profile_option, seed_option
+from harness.cli.orchestrator import dlq, reconcile
 from harness.engine import SCENARIOS, ScenarioResult
 from harness.fleet import SANDBOX_PORTS, local_ca_context, running_fleet
 from harness.reporting import print_table, write_json, write_junit
@@ -22,14 +25,7 @@ from harness.runner import Target, _load_suites, external_driver, run_against, r
 console = Console()
 
 
-def _env_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--orchestrator-env")
-        out[key] = value
-    return out
+_env_pairs = env_pairs
 
 
 def apply_fault_profile(name: str, urls: dict[str, str], verify: ssl.SSLContext | bool = True) -> dict[str, int]:
@@ -72,15 +68,21 @@ def main() -> None:
 @json_option
 @junit_option
 @orch_env_option
+@click.option("--full", is_flag=True, help="Volume suites on their full worlds (month-end: ~1,000,000 entries).")
 def run(
-    seed: int, profile: str, json_path: Path | None, junit_path: Path | None, orchestrator_env: tuple[str, ...]
+    seed: int,
+    profile: str,
+    json_path: Path | None,
+    junit_path: Path | None,
+    orchestrator_env: tuple[str, ...],
+    full: bool = False,
 ) -> None:
     """The main job: start the sandbox on free ports, run every scenario suite, print the table.
 
     Exits 1 when any invariant is violated.
     """
     console.print(f"starting simulators and the reference orchestrator (seed {seed}, profile {profile})")
-    results = run_with_fleet(seed=seed, profile=profile, orchestrator_env=_env_pairs(orchestrator_env))
+    results = run_with_fleet(seed=seed, profile=profile, orchestrator_env=_env_pairs(orchestrator_env), full=full)
     _report(results, json_path, junit_path)
 
 
@@ -91,7 +93,7 @@ def sandbox() -> None:
 
 @sandbox.command("up")
 @seed_option
-@click.option("--profile", default="small", show_default=True, help="World profile (small, standard).")
+@click.option("--profile", default="small", show_default=True, help="World profile (small, standard, month-end).")
 @click.option("--no-orchestrator", is_flag=True, help="Start only the simulators (bring your own middleware).")
 @click.option("--tls", is_flag=True, help="Serve the simulators over HTTPS with a local CA.")
 @click.option("--faults", "fault_profile", help="A named fault profile (flaky-erp, month-end-storm, ...).")
@@ -241,59 +243,6 @@ def scenario_run(
 
 
 @main.group()
-def load() -> None:
-    """Locust load runs against the sandbox, with invariants checked after every run."""
-
-
-@load.command("run")
-@click.argument("name")
-@click.option("--users", default=10, show_default=True, help="Concurrent simulated users.")
-@click.option("--spawn-rate", default=10.0, show_default=True, help="Users started per second.")
-@click.option("--duration", default="30s", show_default=True, help="Run time, e.g. 10s, 2m.")
-@click.option("--workers", default=0, show_default=True, help="Locust distributed mode: 1 master + N workers.")
-@click.option("--html", type=click.Path(path_type=Path), help="Locust's HTML report.")
-@click.option("--csv", "csv_prefix", type=click.Path(path_type=Path), help="Locust's CSV stats prefix.")
-@seed_option
-@profile_option
-@orch_env_option
-def load_run(
-    name: str,
-    users: int,
-    spawn_rate: float,
-    duration: str,
-    workers: int,
-    html: Path | None,
-    csv_prefix: Path | None,
-    seed: int,
-    profile: str,
-    orchestrator_env: tuple[str, ...],
-) -> None:
-    """Run locustfile NAME headless against a fresh sandbox, then check the invariants."""
-    from harness.load import LoadError, UnknownLocustfileError, run_load
-
-    try:
-        result = run_load(
-            name,
-            users=users,
-            spawn_rate=spawn_rate,
-            duration=duration,
-            workers=workers,
-            html=html,
-            csv_prefix=csv_prefix,
-            seed=seed,
-            profile=profile,
-            settle_timeout_s=120.0,
-            orchestrator_env=_env_pairs(orchestrator_env),
-        )
-    except (UnknownLocustfileError, ValueError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    except LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
-    console.print(result.summary(), markup=False, highlight=False)
-    sys.exit(0 if result.passed else 1)
-
-
-@main.group()
 def orchestrator() -> None:
     """The reference orchestrator."""
 
@@ -307,6 +256,10 @@ def orchestrator_run() -> None:
 
 
 main.add_command(contracts)
+main.add_command(load)
+main.add_command(data)
+main.add_command(reconcile)
+orchestrator.add_command(dlq)
 
 if __name__ == "__main__":
     main()

@@ -26,9 +26,10 @@ CREATE TABLE IF NOT EXISTS inbox (
 CREATE TABLE IF NOT EXISTS work (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE, payload BLOB NOT NULL,
     state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL,
-    last_error TEXT, correlation_id TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL
+    last_error TEXT, correlation_id TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS work_due ON work (state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS work_due ON work (state, priority, next_attempt_at);
 CREATE TABLE IF NOT EXISTS postings (
     source_key TEXT PRIMARY KEY, target TEXT NOT NULL, target_id TEXT NOT NULL, amount TEXT NOT NULL,
     correlation_id TEXT NOT NULL, posted_at REAL NOT NULL
@@ -46,6 +47,10 @@ CREATE TABLE IF NOT EXISTS audit (
     at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS holds (
+    work_id INTEGER PRIMARY KEY, customer TEXT NOT NULL, reason TEXT NOT NULL, held_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS holds_customer ON holds (customer);
 """
 
 
@@ -69,6 +74,8 @@ class NewWork:
     key: str
     payload: dict[str, Any]
     correlation_id: str
+    priority: int = 0
+    """Lower runs first: fresh events (0) go before a catch-up backlog (1)."""
 
 
 class Ledger:
@@ -79,6 +86,10 @@ class Ledger:
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(work)")}
+        if columns and "priority" not in columns:  # a ledger from before work priorities
+            self._db.execute("ALTER TABLE work ADD COLUMN priority INTEGER NOT NULL DEFAULT 0")
+            self._db.execute("DROP INDEX IF EXISTS work_due")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -120,16 +131,26 @@ class Ledger:
     @staticmethod
     def _enqueue(db: sqlite3.Connection, work: NewWork, now: float) -> None:
         db.execute(
-            "INSERT OR IGNORE INTO work (kind, key, payload, next_attempt_at, correlation_id, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (work.kind, work.key, orjson.dumps(work.payload), now, work.correlation_id, now, now),
+            "INSERT INTO work (kind, key, payload, next_attempt_at, correlation_id, created_at, updated_at, priority)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET priority = excluded.priority"
+            " WHERE work.priority > excluded.priority AND work.state = 'pending'",
+            (work.kind, work.key, orjson.dumps(work.payload), now, work.correlation_id, now, now, work.priority),
         )
 
+    def enqueue_many(self, works: Sequence[NewWork]) -> int:
+        """Enqueue items in one transaction, skipping keys that exist; returns how many were new."""
+        now = time.time()
+        with self._tx() as db:
+            before = db.total_changes
+            for work in works:
+                self._enqueue(db, work, now)
+            return db.total_changes - before
+
     def due(self, limit: int) -> list[WorkItem]:
-        """Pending items whose next attempt is due, oldest first."""
+        """Pending items whose next attempt is due, by priority, then oldest first."""
         rows = self._db.execute(
             "SELECT id, kind, key, payload, attempts, correlation_id FROM work "
-            "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
             (time.time(), limit),
         ).fetchall()
         return [WorkItem(r[0], r[1], r[2], orjson.loads(r[3]), r[4], r[5]) for r in rows]
@@ -180,6 +201,43 @@ class Ledger:
                 (item.correlation_id, f"{item.kind}:dead_letter", f"{reason}: {detail[:500]}", now),
             )
 
+    def hold(self, item: WorkItem, customer_external_id: str, reason: str) -> None:
+        """Park an item while its customer is on credit hold (a held state, not a dead letter)."""
+        now = time.time()
+        with self._tx() as db:
+            db.execute(
+                "UPDATE work SET state='held', last_error=?, updated_at=? WHERE id=?", (reason[:2000], now, item.id)
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO holds VALUES (?, ?, ?, ?)", (item.id, customer_external_id, reason[:500], now)
+            )
+            db.execute(
+                "INSERT INTO audit (correlation_id, action, detail, at) VALUES (?, ?, ?, ?)",
+                (item.correlation_id, f"{item.kind}:held", f"{customer_external_id}: {reason[:500]}", now),
+            )
+
+    def release_holds(self, customer_external_id: str) -> int:
+        """Put every item held for this customer back in the queue, due now; returns how many."""
+        now = time.time()
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT work_id FROM holds WHERE customer=?", (customer_external_id,))]
+            for work_id in ids:
+                db.execute(
+                    "UPDATE work SET state='pending', next_attempt_at=?, updated_at=? WHERE id=? AND state='held'",
+                    (now, now, work_id),
+                )
+            db.execute("DELETE FROM holds WHERE customer=?", (customer_external_id,))
+            if ids:
+                db.execute(
+                    "INSERT INTO audit (correlation_id, action, detail, at) VALUES (?, ?, ?, ?)",
+                    (f"p2c-release-{customer_external_id}", "credit_hold:released", f"{len(ids)} items", now),
+                )
+        return len(ids)
+
+    def held_customers(self) -> list[str]:
+        """Customers (external ids) with held items."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT customer FROM holds ORDER BY customer")]
+
     def replay(self, reason: str | None = None) -> int:
         """Put dead-lettered items (optionally of one reason) back in the queue; returns how many."""
         now = time.time()
@@ -224,7 +282,7 @@ class Ledger:
     # -- views ------------------------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Items per state, postings, dead letters, events."""
-        out = {state: 0 for state in ("pending", "done", "dead")}
+        out = {state: 0 for state in ("pending", "done", "dead", "held")}
         for state, n in self._db.execute("SELECT state, COUNT(*) FROM work GROUP BY state"):
             out[state] = n
         out["postings"] = self._db.execute("SELECT COUNT(*) FROM postings").fetchone()[0]

@@ -1,9 +1,11 @@
-"""The orchestration loop: read the PSA feed, post approved billable time to the ERP, idempotently.
+"""The orchestration loop: read the PSA feed, run the posting pipeline, keep state durable.
 
 Flow: ``timesheet_submission:approved`` event -> inbox (de-duplicated by event id) -> one work item per
 submission (keyed by the submission, so a duplicate event with a new id adds nothing) -> one work item
-per approved billable time entry -> ERP ``timeBill`` upsert by external id ``psa-te-<id>``.
-Retries back off with jitter (longer for throttles); business refusals are dead-lettered with a reason.
+per approved billable time entry -> :mod:`harness.orchestrator.pipeline` (rate, period, credit, ERP upsert
+by external id, sync back to the PSA). Billable ``expense:created|updated`` events become one item per
+expense. Retries back off with jitter (longer for throttles); business refusals are dead-lettered with a
+reason; a customer's credit hold parks its postings, re-checked every ``hold_recheck_s``.
 """
 
 from __future__ import annotations
@@ -12,25 +14,36 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from harness.orchestrator.clients.erp import ErpClient
 from harness.orchestrator.clients.http import PermanentError, TransientError, VendorCallError, VendorHttp
 from harness.orchestrator.clients.psa import PsaClient
 from harness.orchestrator.ledger import Ledger, NewWork, WorkItem
+from harness.orchestrator.pipeline import (
+    EXPENSE,
+    SUBMISSION,
+    SYNC,
+    TIME_BILL,
+    Held,
+    Pipeline,
+    Refused,
+    time_entry_external_id,
+)
+from harness.orchestrator.references import MissingReferenceError, References
+from harness.orchestrator.retry import backoff_s
 from harness.orchestrator.settings import OrchestratorSettings
 
 log = logging.getLogger("p2c.orchestrator")
 
 APPROVED = "timesheet_submission:approved"
+EXPENSE_EVENTS = ("expense:created", "expense:updated")
 FEED_CURSOR = "psa.subscribed_events.created_after"
+FEED_OFFSET = "psa.subscribed_events.offset"
 
-
-def time_entry_external_id(entry_id: str) -> str:
-    """The ERP external id of a PSA time entry (the idempotency key of its posting)."""
-    return f"psa-te-{entry_id}"
+__all__ = ["MissingReferenceError", "Orchestrator", "classify", "time_entry_external_id"]
 
 
 def classify(exc: PermanentError) -> str:
@@ -43,10 +56,6 @@ def classify(exc: PermanentError) -> str:
     if exc.status == 404 or "invalid value for field" in text:
         return "INVALID_REFERENCE"
     return "REJECTED"
-
-
-class MissingReferenceError(Exception):
-    """A PSA record has no counterpart in the ERP (customer master error)."""
 
 
 class Orchestrator:
@@ -71,10 +80,14 @@ class Orchestrator:
                 concurrency=settings.erp_concurrency,
             )
         )
+        self.refs = References(self.psa, self.erp, self.ledger, ttl_s=settings.reference_ttl_s)
+        self.pipeline = Pipeline(settings, self.psa, self.erp, self.refs, self.ledger)
         self._rng = random.Random(settings.seed)
         self._erp_slots = asyncio.Semaphore(settings.erp_concurrency)
         self._stopping = asyncio.Event()
+        self._next_hold_check = 0.0
         self.polls = 0
+        self.sweeps = 0
         self.last_error: str | None = None
 
     async def close(self) -> None:
@@ -87,52 +100,133 @@ class Orchestrator:
         """Ask the loop to stop after the current round."""
         self._stopping.set()
 
+    def replay(self, reason: str | None = None) -> int:
+        """Replay dead letters once their cause is fixed: forget cached facts first (a reopened period)."""
+        self.refs.forget()
+        return self.ledger.replay(reason)
+
     async def run(self) -> None:
-        """Poll and work until stopped."""
+        """Poll and work until stopped (the sweep runs beside the loop)."""
+        sweeper = asyncio.create_task(self._sweep_forever()) if self.settings.sweep_interval_s > 0 else None
+        try:
+            while not self._stopping.is_set():
+                busy = await self.step()
+                delay = self.settings.poll_interval_s if busy else self.settings.idle_poll_interval_s
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+        finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
+
+    async def _sweep_forever(self) -> None:
         while not self._stopping.is_set():
-            busy = await self.step()
-            delay = self.settings.poll_interval_s if busy else self.settings.idle_poll_interval_s
+            try:
+                await self.sweep()
+            except VendorCallError as exc:
+                log.warning("sweep failed: %s", exc)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                await asyncio.wait_for(self._stopping.wait(), timeout=self.settings.sweep_interval_s)
+
+    async def sweep(self) -> int:
+        """Enqueue every approved billable time entry not yet in the queue (the feed's safety net).
+
+        Keys are the entries' own, so what the feed already brought (or what is posted) adds nothing; one
+        transaction per page.
+        """
+        self.sweeps += 1
+        offset, new = 0, 0
+        while not self._stopping.is_set():
+            page, total = await self.psa.approved_billable_entries(offset, f"p2c-sweep-{self.sweeps}")
+            new += self.ledger.enqueue_many(
+                [
+                    NewWork(TIME_BILL, f"psa:time_entry:{e['id']}", {"entry": e}, f"p2c-sweep-te-{e['id']}", 1)
+                    for e in page
+                ]
+            )
+            offset += len(page)
+            if not page or offset >= total:
+                break
+        return new
 
     async def step(self) -> bool:
-        """One round: read the feed, then work through due items. True if anything happened."""
+        """One round: read the feed, look at held customers when due, work through due items."""
         new_events = 0
         try:
             new_events = await self.poll_feed()
+            await self.recheck_holds()
             self.last_error = None
         except VendorCallError as exc:
             self.last_error = str(exc)
             log.warning("feed poll failed: %s", exc)
-        worked = await self.work_due()
+        worked = 0
+        until = time.monotonic() + self.settings.poll_interval_s
+        while True:  # keep working while batches are full, but read the feed again every poll interval
+            done = await self.work_due()
+            worked += done
+            if done < self.settings.batch_size or self._stopping.is_set() or time.monotonic() >= until:
+                break
         return bool(new_events or worked)
 
     # -- feed -------------------------------------------------------------------------------------------------
     async def poll_feed(self) -> int:
-        """Read approval events (re-reading an overlap window, since the feed may be out of order)."""
+        """Read the new tail of the feed; re-read an overlap window only when the clock moves it on.
+
+        The feed may be out of order, so the cursor trails the newest event by ``event_overlap_s``; within a
+        cursor, the feed's delivery order is stable, so the orchestrator remembers how far it read.
+        """
         self.polls += 1
         cursor = self.ledger.cursor(FEED_CURSOR)
-        events = await self.psa.events([APPROVED], cursor, correlation_id=f"p2c-feed-{self.polls}")
+        offset = int(self.ledger.cursor(FEED_OFFSET) or 0)
+        types = [APPROVED, *EXPENSE_EVENTS]
+        events, total = await self.psa.events_from(types, cursor, offset, correlation_id=f"p2c-feed-{self.polls}")
+        if total < offset:  # the feed dropped old events (retention): read the window again, the inbox de-dups
+            events, total = await self.psa.events_from(types, cursor, 0, correlation_id=f"p2c-feed-{self.polls}")
+            offset = 0
         new = 0
         newest: datetime | None = None
         for event in events:
-            submission_id = str(event["subject_id"])
-            work = NewWork(
-                "psa.submission.approved",
-                f"psa:submission:{submission_id}",
-                {"submission_id": submission_id},
-                correlation_id=f"p2c-tss-{submission_id}",
-            )
-            if self.ledger.accept_event("psa", event, work):
+            if self.ledger.accept_event("psa", event, self._work_for(event)):
                 new += 1
             created = _parse_time(event.get("created_at"))
             if created is not None and (newest is None or created > newest):
                 newest = created
-        if newest is not None:
-            floor = newest - timedelta(seconds=self.settings.event_overlap_s)
-            if cursor is None or floor.isoformat() > cursor:
-                self.ledger.set_cursor(FEED_CURSOR, floor.isoformat())
+        offset += len(events)
+        floor = newest - timedelta(seconds=self.settings.event_overlap_s) if newest is not None else None
+        if floor is not None and (cursor is None or floor.isoformat() > cursor):
+            self.ledger.set_cursor(FEED_CURSOR, floor.isoformat())
+            offset = 0  # a new window: read it from its start once
+        self.ledger.set_cursor(FEED_OFFSET, str(offset))
         return new
+
+    def _work_for(self, event: dict[str, Any]) -> NewWork | None:
+        """The work an event asks for, keyed by its business identity (or by the event, with no inbox)."""
+        subject = str(event["subject_id"])
+        suffix = f"#{event['id']}" if self.settings.defect("no-inbox-dedup") else ""
+        if event.get("event_type") == APPROVED:
+            return NewWork(
+                SUBMISSION,
+                f"psa:submission:{subject}{suffix}",
+                {"submission_id": subject, "key_suffix": suffix},
+                correlation_id=f"p2c-tss-{subject}",
+            )
+        payload = event.get("current_payload")
+        if isinstance(payload, dict) and payload.get("is_billable") and not payload.get("is_invoiced"):
+            return NewWork(EXPENSE, f"psa:expense:{subject}{suffix}", {"expense": payload}, f"p2c-ex-{subject}")
+        return None
+
+    async def recheck_holds(self) -> int:
+        """Release the postings of customers whose credit hold has lifted (without waiting for an ERP event)."""
+        now = time.monotonic()
+        if now < self._next_hold_check:
+            return 0
+        self._next_hold_check = now + self.settings.hold_recheck_s
+        released = 0
+        for customer in self.ledger.held_customers():
+            if not await self.refs.customer_on_hold(customer, f"p2c-hold-{customer}"):
+                released += self.ledger.release_holds(customer)
+        return released
 
     # -- work -------------------------------------------------------------------------------------------------
     async def work_due(self) -> int:
@@ -144,17 +238,31 @@ class Orchestrator:
 
     async def _run_item(self, item: WorkItem) -> None:
         try:
-            if item.kind == "psa.submission.approved":
-                await self._expand_submission(item)
-            elif item.kind == "erp.time_bill":
+            if item.kind == SUBMISSION:
+                await self.pipeline.expand_submission(item)
+            elif item.kind in (TIME_BILL, EXPENSE):
                 async with self._erp_slots:
-                    await self._post_time_bill(item)
+                    if item.kind == TIME_BILL:
+                        await self.pipeline.post_time_entry(item)
+                    else:
+                        await self.pipeline.post_expense(item)
+            elif item.kind == SYNC:
+                await self.pipeline.mark_synced(item)
             else:
                 self.ledger.dead_letter(item, "UNKNOWN_WORK", f"unknown work kind {item.kind}")
         except TransientError as exc:
             self._retry(item, exc)
         except PermanentError as exc:
-            self.ledger.dead_letter(item, classify(exc), str(exc))
+            reason = classify(exc)
+            if reason == "PERIOD_CLOSED" and self.settings.period_policy == "redate" and item.attempts < 2:
+                self.refs.forget_periods()  # the period closed since the last read: date it again
+                self._retry(item, exc)
+            else:
+                self.ledger.dead_letter(item, reason, str(exc))
+        except Refused as exc:
+            self.ledger.dead_letter(item, exc.reason, str(exc))
+        except Held as exc:
+            self.ledger.hold(item, exc.customer_external_id, str(exc))
         except MissingReferenceError as exc:
             self.ledger.dead_letter(item, "CUSTOMER_MASTER_ERROR", str(exc))
 
@@ -162,66 +270,7 @@ class Orchestrator:
         if item.attempts + 1 >= self.settings.max_attempts:
             self.ledger.dead_letter(item, "RETRIES_EXHAUSTED", str(exc))
             return
-        base = self.settings.backoff_base_s * (2**item.attempts)
-        if exc.status == 403 and exc.code == "REQUEST_LIMIT_EXCEEDED":
-            base = max(base, 60.0)  # a Salesforce daily quota does not recover in seconds
-        if exc.retry_after_s is not None:
-            base = max(base, exc.retry_after_s)
-        delay = min(self.settings.backoff_max_s, base) * (0.5 + self._rng.random())  # full jitter around base
-        self.ledger.retry_later(item, delay, str(exc))
-
-    async def _expand_submission(self, item: WorkItem) -> None:
-        corr = item.correlation_id
-        submission = await self.psa.submission(item.payload["submission_id"], corr)
-        if submission is None or submission.get("status") != "approved":
-            self.ledger.complete(item)  # withdrawn or not approved (any more): nothing to post
-            return
-        entries = await self.psa.time_entries([str(i) for i in submission.get("time_entry_ids", [])], corr)
-        children = [
-            NewWork(
-                "erp.time_bill",
-                f"psa:time_entry:{e['id']}",
-                {"entry": e},
-                correlation_id=f"{corr}-te-{e['id']}",
-            )
-            for e in entries
-            if e.get("billable") and e.get("approved")
-        ]
-        self.ledger.complete(item, children)
-
-    async def _erp_ref(self, record_type: str, external_id: str, corr: str) -> str:
-        cached = self.ledger.ref("erp", record_type, external_id)
-        if cached:
-            return cached
-        found = await self.erp.internal_id(record_type, external_id, corr)
-        if found is None:
-            raise MissingReferenceError(f"no ERP {record_type} with external id {external_id}")
-        self.ledger.remember_ref("erp", record_type, external_id, found)
-        return found
-
-    async def _post_time_bill(self, item: WorkItem) -> None:
-        entry: dict[str, Any] = item.payload["entry"]
-        corr = item.correlation_id
-        employee = await self._erp_ref("employee", f"psa-user-{entry['user_id']}", corr)
-        job = await self._erp_ref("job", f"psa-ws-{entry['workspace_id']}", corr)
-        hours = (Decimal(int(entry["time_in_minutes"])) / 60).quantize(Decimal("0.01"))
-        external_id = time_entry_external_id(str(entry["id"]))
-        body: dict[str, object] = {
-            "employee": {"id": employee},
-            "customer": {"id": job},
-            "hours": str(hours),
-            "tranDate": entry["date_performed"],
-            "isBillable": True,
-            "approvalStatus": {"id": "2"},
-            "memo": external_id,
-        }
-        if entry.get("rate_in_cents") is not None:
-            body["rate"] = str((Decimal(int(entry["rate_in_cents"])) / 100).quantize(Decimal("0.01")))
-        if self.settings.posting_mode == "upsert":
-            target_id = await self.erp.upsert_time_bill(external_id, body, corr)
-        else:
-            target_id = await self.erp.create_time_bill(body, corr)
-        self.ledger.complete(item, posting=("erp.timeBill", target_id, str(hours)))
+        self.ledger.retry_later(item, backoff_s(item.attempts, exc, self.settings, self._rng), str(exc))
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-
 from simulators._core.app import SimulatorApp
+from simulators._core.middleware import SimulatorMiddleware
 from simulators.erp.app import create_app
 
 
@@ -14,7 +13,10 @@ def erp() -> SimulatorApp:
 
 
 def erp_without_middleware() -> SimulatorApp:
-    """The same app with the simulator middleware (journal, policy, limits, faults) left out."""
+    """The same app with the simulator middleware (journal, policy, limits, faults) left out: exactly the stack
+    that the middleware wraps."""
     app = create_app()
-    app.middleware_stack = FastAPI.build_middleware_stack(app)
+    stack = app.build_middleware_stack()
+    assert isinstance(stack, SimulatorMiddleware)
+    app.middleware_stack = stack.app
     return app

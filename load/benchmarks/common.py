@@ -52,9 +52,11 @@ def _cpus() -> list[int]:
     return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
 
 
-def _pin_server() -> None:
+def pin_server(pid: int) -> None:
     """Servers run on the last CPU; :func:`pin_generator` keeps the load generator off it."""
-    os.sched_setaffinity(0, {_cpus()[-1]})
+    cpus = _cpus()
+    if len(cpus) > 1:
+        os.sched_setaffinity(pid, {cpus[-1]})
 
 
 def pin_generator() -> None:
@@ -72,6 +74,7 @@ def serve(argv: Sequence[str], port: int, health_path: str, env: dict[str, str] 
     )
     url = f"http://127.0.0.1:{port}"
     try:
+        pin_server(proc.pid)
         deadline = time.monotonic() + 30
         while True:
             if proc.poll() is not None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from simulators._core import version_layer
 from simulators._core.clock import ClockMode
 from simulators._core.errors import VendorError
 from simulators._core.faults import FaultRuleIn
@@ -108,7 +109,8 @@ def build_admin_router() -> APIRouter:
     @router.get("/health")
     async def health(request: Request) -> dict[str, Any]:
         sim = _sim(request)
-        return {"status": "ok", "system": sim.system, "seed": sim.settings.seed, "profile": sim.settings.profile}
+        facts = {"status": "ok", "system": sim.system, "seed": sim.settings.seed, "profile": sim.settings.profile}
+        return facts | version_layer.describe(request.app)
 
     @router.post("/reset")
     async def reset(request: Request, scope: str = Query(default=",".join(RESET_SCOPES))) -> Response:
@@ -117,6 +119,7 @@ def build_admin_router() -> APIRouter:
         if unknown:
             return _admin_error(400, f"unknown reset scope(s): {', '.join(sorted(unknown))}")
         _sim(request).reset(scopes)
+        version_layer.sync_version(request.app)
         return JSONResponse({"reset": sorted(scopes)})
 
     @router.post("/seed")
@@ -284,7 +287,7 @@ def build_admin_router() -> APIRouter:
         if not isinstance(patch, dict):
             return _admin_error(400, "settings must be a JSON object")
         try:
-            updated = _sim(request).update_settings(patch)
+            updated = version_layer.update_settings(request.app, patch)
         except ValueError as exc:
             return _admin_error(400, str(exc))
         return JSONResponse(updated.model_dump(mode="json"))

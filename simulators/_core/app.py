@@ -10,18 +10,24 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
+from simulators._core import version_layer
 from simulators._core.admin import AdminBodyError, build_admin_router
 from simulators._core.errors import VendorError
+from simulators._core.hot import HotRoutes
+from simulators._core.links import add_links
 from simulators._core.middleware import PASSTHROUGH_PREFIXES, SimulatorMiddleware
 from simulators._core.responses import dumps
 from simulators._core.runtime import SettingsT, SimRuntime, SimulatorSpec, StoreT
 from simulators._core.tokens import TokenEndpoint
 
 log = logging.getLogger("p2c.simulators")
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+"""FastAPI's OpenTelemetry hooks stay off: the journal records every request, and the checks cost per request."""
 
 
 class SimulatorApp(FastAPI):
@@ -31,12 +37,15 @@ class SimulatorApp(FastAPI):
     """
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SimulatorMiddleware(super().build_middleware_stack(), lambda: self.state.sim)
+        inner = super().build_middleware_stack()
+        hot = self.state.sim.spec.hot_routes
+        inner = version_layer.wrap(self, HotRoutes(inner, hot) if hot else inner)  # nothing at the base version
+        return SimulatorMiddleware(inner, lambda: self.state.sim)
 
     def openapi(self) -> dict[str, Any]:
         """The vendor-shaped spec: no FastAPI validation schema, a bearer scheme on every operation."""
         if self.openapi_schema is None:
-            self.openapi_schema = vendor_openapi(super().openapi())
+            self.openapi_schema = version_layer.versioned_spec(self, add_links(vendor_openapi(super().openapi())))
         return self.openapi_schema
 
 
@@ -82,11 +91,13 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
         openapi_url="/openapi.json",
         docs_url="/__admin/docs",
         redoc_url=None,
+        telemetry=NO_TELEMETRY,
     )
     app.state.sim = SimRuntime(spec, settings if settings is not None else spec.settings_type())
     for router in spec.routers:
         app.include_router(router)
     app.include_router(build_admin_router())
+    version_layer.sync_version(app)
 
     def runtime_of(request: Request) -> SimRuntime[Any, Any]:
         runtime: SimRuntime[Any, Any] = request.app.state.sim

@@ -67,7 +67,12 @@ class Journal:
     def record(self, entry: JournalEntry) -> None:
         """Append a finished request (stored as plain tuples, untracked by the GC)."""
         fault = entry.fault
-        self._entries.append((*entry[:-1], tuple(fault) if fault is not None else None))
+        self.append((*entry[:-1], tuple(fault) if fault is not None else None))
+
+    def append(self, raw: tuple[Any, ...]) -> None:
+        """Append a finished request given as a plain tuple in :class:`JournalEntry`'s field order, with no
+        fault (``None``) or a plain ``(rule_id, kind, phase)`` tuple last: the middleware's hot path."""
+        self._entries.append(raw)
         self.total += 1
 
     @staticmethod

@@ -11,7 +11,8 @@ import contextlib
 import re
 import socket
 import struct
-import time
+from datetime import datetime
+from time import monotonic, perf_counter
 from typing import Any
 
 import orjson
@@ -70,85 +71,84 @@ def _with_length(headers: Headers, length: int) -> Headers:
     return [(k, v) for k, v in headers if k.lower() != b"content-length"] + [(b"content-length", str(length).encode())]
 
 
+class _StatusObserver:
+    """Passes messages on to the server, adding the policy's headers, and remembers the status (for the journal)."""
+
+    __slots__ = ("_extra", "_send", "status")
+
+    def __init__(self, send: Send, extra: Headers) -> None:
+        self._send = send
+        self._extra = extra
+        self.status = 0  # no response (yet)
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            if self._extra:
+                message = dict(message, headers=[*message.get("headers", []), *self._extra])
+        await self._send(message)
+
+
 class SimulatorMiddleware:
     """Journal every vendor request, apply the vendor's policy and limits, and fire fault rules."""
 
     def __init__(self, app: ASGIApp, runtime_getter: Any) -> None:
         self.app = app
         self._runtime = runtime_getter
+        self._runtime_now: SimRuntime[Any, Any] | None = None  # the app's runtime lives as long as the app
         self._operations: list[tuple[str, re.Pattern[str], str]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PASSTHROUGH_PREFIXES):
             await self.app(scope, receive, send)
             return
-        runtime: SimRuntime[Any, Any] = self._runtime()
         path: str = scope["path"]
-        if len(path) > 1 and path.endswith("/"):
+        runtime = self._runtime_now
+        if runtime is None:
+            runtime = self._runtime_now = self._runtime()
+        if len(path) > 1 and path[-1] == "/":
             # Stock clients (simple-salesforce among them) post to ".../sobjects/Account/".
             path = path.rstrip("/")
             scope = dict(scope, path=path, raw_path=path.encode())
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         req = RequestInfo(scope["method"], path, headers, headers.get(TENANT_HEADER, DEFAULT_TENANT))
-        journal_id = runtime.journal.next_id()
-        started = time.perf_counter()
+        journal = runtime.journal
+        journal_id = journal.next_id()
+        started = perf_counter()
         now = runtime.clock.now()
+        refused = self._admit(runtime, req)
+        policy = runtime.spec.policy
+        extra = policy.response_headers(runtime, req) if refused is None and policy is not None else []
+        if refused is None and runtime.faults.empty and runtime.settings.concurrency_limit is None:
+            # The hot path: no rule to fire, no slot to hold.
+            observed = _StatusObserver(send, extra)
+            try:
+                await self.app(scope, receive, observed)
+            finally:
+                journal.append(
+                    (
+                        journal_id,
+                        now,
+                        req.method,
+                        path,
+                        scope.get("query_string", b""),
+                        observed.status,
+                        req.tenant,
+                        headers.get("x-correlation-id"),
+                        perf_counter() - started,
+                        None,
+                    )
+                )
+            return
         sent = [0]  # the status the client saw (0: no response)
-        firing: FaultRule | None = None
-        slot = False
+        fired: list[FaultRule] = []  # the rules that fired, in order (the journal names the last)
         try:
-            refused = self._admit(runtime, req)
-            if refused is not None:
-                await self._send_error(runtime, send, refused, [], sent)
-                return
-            settings = runtime.settings
-            if settings.concurrency_limit is not None:
-                if not runtime.limits.pool.try_acquire(req.tenant, settings.concurrency_limit):
-                    await self._send_error(runtime, send, runtime.spec.throttle(), [], sent)
-                    return
-                slot = True
-            policy = runtime.spec.policy
-            extra = policy.response_headers(runtime, req) if policy is not None else []
-
-            faults = runtime.faults
-            if faults.empty:  # the hot path: no rule installed
-                if extra:
-                    await self._run(scope, receive, send, extra, sent)
-                else:
-
-                    async def observed(message: Message) -> None:
-                        if message["type"] == "http.response.start":
-                            sent[0] = message["status"]
-                        await send(message)
-
-                    await self.app(scope, receive, observed)
-                return
-            operation = self._operation_of(scope) if faults.uses_operations else None
-            facts = RequestFacts(req.method, path, headers, req.tenant, operation)
-            firing = faults.fire(facts, FaultPhase.BEFORE, now)
-            if firing is not None and await self._before(runtime, firing, send, extra, sent):
-                return
-            if not faults.may_fire(facts, FaultPhase.AFTER, now):
-                await self._run(scope, receive, send, extra, sent)
-                return
-            # An after-phase rule may fire: run the handler to completion (it commits), then decide.
-            buffered: list[Message] = []
-
-            async def capture(message: Message) -> None:
-                buffered.append(message)
-
-            await self._run(scope, receive, capture, extra, [0])
-            after = faults.fire(facts, FaultPhase.AFTER, now)
-            if after is not None:
-                firing = after
-            await self._after(runtime, after, send, buffered, extra, sent)
+            await self._guarded(runtime, scope, receive, send, req, refused, extra, now, sent, fired)
         except ConnectionResetByFault:
             sent[0] = 0
             raise
         finally:
-            if slot:
-                runtime.limits.pool.release(req.tenant)
-            runtime.journal.record(
+            journal.record(
                 JournalEntry(
                     journal_id,
                     now,
@@ -158,10 +158,77 @@ class SimulatorMiddleware:
                     sent[0],
                     req.tenant,
                     headers.get("x-correlation-id"),
-                    time.perf_counter() - started,
-                    FaultFiring(firing.id, firing.kind.value, firing.phase.value) if firing else None,
+                    perf_counter() - started,
+                    FaultFiring(fired[-1].id, fired[-1].kind.value, fired[-1].phase.value) if fired else None,
                 )
             )
+
+    async def _guarded(
+        self,
+        runtime: SimRuntime[Any, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        req: RequestInfo,
+        refused: VendorError | None,
+        extra: Headers,
+        now: datetime,
+        sent: list[int],
+        fired: list[FaultRule],
+    ) -> None:
+        """A request that is refused, holds a concurrency slot, gets extra headers or may meet a fault rule."""
+        if refused is not None:
+            await self._send_error(runtime, send, refused, [], sent)
+            return
+        limit = runtime.settings.concurrency_limit
+        if limit is None:
+            await self._faulted(runtime, scope, receive, send, req, extra, now, sent, fired)
+            return
+        if not runtime.limits.pool.try_acquire(req.tenant, limit):
+            await self._send_error(runtime, send, runtime.spec.throttle(), [], sent)
+            return
+        try:
+            await self._faulted(runtime, scope, receive, send, req, extra, now, sent, fired)
+        finally:
+            runtime.limits.pool.release(req.tenant)
+
+    async def _faulted(
+        self,
+        runtime: SimRuntime[Any, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        req: RequestInfo,
+        extra: Headers,
+        now: datetime,
+        sent: list[int],
+        fired: list[FaultRule],
+    ) -> None:
+        faults = runtime.faults
+        if faults.empty:
+            await self._run(scope, receive, send, extra, sent)
+            return
+        operation = self._operation_of(scope) if faults.uses_operations else None
+        facts = RequestFacts(req.method, req.path, req.headers, req.tenant, operation)
+        firing = faults.fire(facts, FaultPhase.BEFORE, now)
+        if firing is not None:
+            fired.append(firing)
+            if await self._before(runtime, firing, send, extra, sent):
+                return
+        if not faults.may_fire(facts, FaultPhase.AFTER, now):
+            await self._run(scope, receive, send, extra, sent)
+            return
+        # An after-phase rule may fire: run the handler to completion (it commits), then decide.
+        buffered: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            buffered.append(message)
+
+        await self._run(scope, receive, capture, extra, [0])
+        after = faults.fire(facts, FaultPhase.AFTER, now)
+        if after is not None:
+            fired.append(after)
+        await self._after(runtime, after, send, buffered, extra, sent)
 
     @staticmethod
     def _admit(runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
@@ -171,7 +238,7 @@ class SimulatorMiddleware:
             if refused is not None:
                 return refused
         limit = runtime.settings.rate_limit_per_minute
-        if limit is not None and not runtime.limits.rate.allow(req.tenant, limit, time.monotonic()):
+        if limit is not None and not runtime.limits.rate.allow(req.tenant, limit, monotonic()):
             return runtime.spec.throttle()
         return None
 

@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from fastapi import APIRouter
 
@@ -18,6 +18,7 @@ from simulators._core.clock import SimClock
 from simulators._core.errors import RenderedError, VendorError
 from simulators._core.events import EventLog
 from simulators._core.faults import FaultEngine
+from simulators._core.hot import HotRoute
 from simulators._core.journal import Journal
 from simulators._core.limits import Limits
 from simulators._core.rng import make_rng
@@ -59,9 +60,8 @@ class StoreContext(Generic[SettingsT]):
     rng: random.Random
 
 
-@dataclass(slots=True, frozen=True)
-class RequestInfo:
-    """A vendor request as the policies see it, before the app runs."""
+class RequestInfo(NamedTuple):
+    """A vendor request as the policies see it, before the app runs (a tuple: built on every request)."""
 
     method: str
     path: str
@@ -99,6 +99,8 @@ class SimulatorSpec(Generic[StoreT, SettingsT]):
     """The vendor's OAuth token endpoint (mounted by the app factory when set)."""
     throttle_error: Callable[[], VendorError] | None = None
     """The vendor's own throttle (THROTTLE faults, concurrency and rate limits); default: its 429."""
+    hot_routes: Sequence[HotRoute] = ()
+    """The busiest operations, answered without FastAPI's routing when the request is plain (``_core.hot``)."""
 
     def throttle(self) -> VendorError:
         """The vendor-shaped throttle error."""
@@ -142,10 +144,11 @@ class SimRuntime(Generic[StoreT, SettingsT]):
         return self.spec.system
 
     def world(self) -> World:
-        """The seeded world for the current seed and profile (built once per seed/profile)."""
-        if self._world is None or (self._world.seed, self._world.profile) != (
+        """The seeded world for the current seed, profile and clock start ("today"), built once for each."""
+        if self._world is None or (self._world.seed, self._world.profile, self._world.today) != (
             self.settings.seed,
             self.settings.profile,
+            self.settings.clock_start.date(),
         ):
             self._world = build_world(self.settings.seed, self.settings.profile, start=self.settings.clock_start)
         return self._world

@@ -36,3 +36,7 @@ class SimulatorSettings(BaseSettings):
         default=None, ge=1, le=1_000_000, description="Requests per tenant per minute (Kantata); null is off."
     )
     events: EventSettings = Field(default_factory=EventSettings)
+    api_version: str | None = Field(
+        default=None,
+        description="Vendor API version profile: a shipped name such as '2026.2' or a .toml path; null is the base.",
+    )

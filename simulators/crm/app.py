@@ -35,6 +35,7 @@ SPEC: SimulatorSpec[CrmStore, CrmSettings] = SimulatorSpec(
     policy=CrmRequestPolicy(),
     token_endpoint=TOKEN_ENDPOINT,
     throttle_error=lambda: exceptions.RequestLimitExceeded("TotalRequests Limit exceeded."),
+    hot_routes=sobjects.HOT,
 )
 
 

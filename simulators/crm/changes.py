@@ -14,6 +14,7 @@ Pub/Sub client resuming from a stored id, for ``retention_hours`` of simulated t
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import uuid
 from collections.abc import Hashable
@@ -54,17 +55,23 @@ class _Group:
     record_ids: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4096)  # simulated time repeats the same instants
+def _cdc_datetime(value: datetime) -> str:
+    utc = value.astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
 def _cdc_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):
-        utc = value.astimezone(UTC)
-        return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+        return _cdc_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
+@functools.cache
 def _schema_id(event_name: str) -> str:
     """A stable, opaque Avro schema id per event type (22 URL-safe characters, like Salesforce's)."""
     digest = hashlib.blake2b(event_name.encode(), digest_size=16).digest()

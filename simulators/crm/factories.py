@@ -1,7 +1,10 @@
-"""Seed the CRM from the shared world: users, products, customers as Accounts, opportunities as Opportunities.
+"""Seed the CRM from the shared world: users, products, customers as Accounts with their Contacts,
+opportunities as Opportunities.
 
 Users and products are fixed (the world has no sales team); accounts are owned by the sales reps in turn,
 so "alert the account owner" has someone to alert. No RNG draw is needed, so seeding never shifts the data RNG.
+The world's data-quality defects show here: an ``unmapped`` customer's Account has no ``ERP_Customer_Id__c``,
+a ``near_duplicate`` customer has a second Account with a near-identical name and no ERP id.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from simulators.crm.standard import INTEGRATION_USER_ID
 from simulators.datagen import World
+from simulators.datagen.parties import near_duplicate_name
 
 if TYPE_CHECKING:
     from simulators.crm.models import CrmStore
 
-COUNTRY_NAMES = {"US": "United States", "GB": "United Kingdom", "DE": "Germany"}
+COUNTRY_NAMES = {"US": "United States", "GB": "United Kingdom", "DE": "Germany", "FR": "France"}
 INDUSTRIES = ("Technology", "Manufacturing", "Healthcare", "Retail", "Banking", "Energy", "Consulting")
 USERS: tuple[dict[str, Any], ...] = (
     {"FirstName": "Integration", "LastName": "User", "Alias": "integ", "Title": "API Integration"},
@@ -64,10 +68,37 @@ def load_world(store: CrmStore, world: World) -> None:
     account_ids: dict[str, str] = {}
     currencies: dict[str, str] = {}
     for index, c in enumerate(world.customers):
-        body = {**account_fields(index, c.key, c.name, c.currency, c.country), "OwnerId": reps[index % len(reps)]}
-        record = store.create("Account", body)
+        body = {
+            **account_fields(index, c.key, c.name, c.currency, c.country),
+            "OwnerId": reps[index % len(reps)],
+            "BillingStreet": c.street or None,
+            "BillingCity": c.city[:40] or None,
+            "BillingPostalCode": c.postcode or None,
+            "Website": f"https://{c.domain}" if c.domain else None,
+        }
+        if c.defect == "unmapped":
+            body["ERP_Customer_Id__c"] = None
+        record = store.create("Account", {k: v for k, v in body.items() if v is not None})
         account_ids[c.key] = record.id
         currencies[c.key] = c.currency
+        if c.defect == "near_duplicate":
+            twin = {**body, "Name": near_duplicate_name(c.name), "Type": "Prospect"}
+            store.create("Account", {k: v for k, v in twin.items() if v is not None and k != "ERP_Customer_Id__c"})
+    for contact in world.contacts:
+        account = store.get("Account", account_ids[contact.customer_key])
+        store.create(
+            "Contact",
+            {
+                "AccountId": account.id,
+                "OwnerId": account.values["OwnerId"],
+                "FirstName": contact.first_name,
+                "LastName": contact.last_name,
+                "Email": contact.email,
+                "Title": contact.title,
+                "Phone": contact.phone[:40],
+                "CurrencyIsoCode": currencies[contact.customer_key],
+            },
+        )
     for o in world.opportunities:
         account = store.get("Account", account_ids[o.customer_key])
         store.create(

@@ -101,6 +101,18 @@ def account_on_credit_hold(store: CrmStore, params: dict[str, str], action: Acti
     return result
 
 
+@states.register("account {externalId} has no tasks")
+def account_has_no_tasks(store: CrmStore, params: dict[str, str], action: Action) -> dict[str, Any]:
+    """The Account exists (as in ``account {externalId} exists``) and no Task is attached to it."""
+    result = account_exists(store, params, "setup")
+    if action == "setup":
+        tasks = [t.id for t in store.table("Task").values() if not t.deleted and t.values.get("WhatId") == result["id"]]
+        with store.transaction(allow_save=True):
+            for task_id in tasks:
+                store.delete("Task", task_id)
+    return result
+
+
 @states.register("opportunity {externalId} is closed won")
 def opportunity_closed_won(store: CrmStore, params: dict[str, str], action: Action) -> dict[str, Any]:
     """An Opportunity (by ``External_Id__c`` or id) at stage Closed Won with a positive Amount.

@@ -1,111 +1,44 @@
-"""Build a seeded book of business shared by the CRM, the PSA and the ERP.
-
-The same customer is a CRM Account (``ERP_Customer_Id__c``), a PSA workspace's client and an ERP customer
-(``externalId``); consultants and projects carry the PSA id that the ERP uses in its external ids
-(``psa-user-<id>``, ``psa-ws-<id>``). Every simulator builds the same world from the same seed, so no
-simulator ever has to call another.
-"""
+"""Build the seeded book of business shared by the CRM, the PSA and the ERP (see :mod:`simulators.datagen`)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass
+import random
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Any
 
-from simulators._core.rng import make_faker, make_rng
+import numpy as np
 
-BillingModel = Literal["time_and_materials", "fixed_fee", "milestone"]
-PeriodState = Literal["open", "ar_locked", "closed"]
+from simulators._core.rng import derive_seed, make_rng
+from simulators.datagen import engagements, finance, parties
+from simulators.datagen import timesheets as ts
+from simulators.datagen.calendar import month_start, periods
+from simulators.datagen.entities import (
+    Assignment,
+    Consultant,
+    Contact,
+    Customer,
+    Expense,
+    HistoricalInvoice,
+    Opportunity,
+    Payment,
+    Period,
+    Project,
+    Subsidiary,
+    Task,
+)
+from simulators.datagen.profiles import PROFILES, Profile
 
-
-@dataclass(frozen=True, slots=True)
-class Customer:
-    """A legal customer, known in all three systems by ``key``."""
-
-    key: str
-    name: str
-    currency: str
-    country: str
-    credit_limit: Decimal
-    terms: str
-
-
-@dataclass(frozen=True, slots=True)
-class Consultant:
-    """A PSA user who books time; an ERP employee ``psa-user-<psa_id>``."""
-
-    psa_id: int
-    first_name: str
-    last_name: str
-    email: str
-    role: str
-    bill_rate: Decimal
-    cost_rate: Decimal
-
-    @property
-    def erp_external_id(self) -> str:
-        """The ERP employee's external id."""
-        return f"psa-user-{self.psa_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """A PSA workspace; an ERP job ``psa-ws-<psa_id>`` under its customer."""
-
-    psa_id: int
-    key: str
-    name: str
-    customer_key: str
-    billing_model: BillingModel
-    currency: str
-    budget: Decimal
-    start_date: date
-
-    @property
-    def erp_external_id(self) -> str:
-        """The ERP job's external id."""
-        return f"psa-ws-{self.psa_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """A consultant staffed on a project (a PSA participation) at a bill rate."""
-
-    psa_id: int
-    project_psa_id: int
-    consultant_psa_id: int
-    bill_rate: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Opportunity:
-    """A CRM opportunity for a customer."""
-
-    key: str
-    customer_key: str
-    name: str
-    stage: str
-    amount: Decimal
-    close_date: date
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A monthly accounting period ``YYYY-MM``."""
-
-    key: str
-    start: date
-    end: date
-    state: PeriodState
+DEFAULT_TODAY = datetime(2026, 10, 30, 9, 0, tzinfo=UTC)
+EXPENSE_CATEGORIES = (("Airfare", 450.0), ("Hotel", 180.0), ("Meals", 40.0), ("Ground Transport", 35.0))
 
 
 @dataclass(frozen=True, slots=True)
 class World:
-    """A seeded, coherent book of business."""
+    """A seeded, coherent book of business: the same seed and profile always give the same world."""
 
     seed: int
     profile: str
@@ -116,145 +49,130 @@ class World:
     opportunities: tuple[Opportunity, ...]
     periods: tuple[Period, ...]
     content_hash: str
+    today: date = date(2026, 10, 30)
+    subsidiaries: tuple[Subsidiary, ...] = parties.SUBSIDIARIES
+    contacts: tuple[Contact, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+    invoices: tuple[HistoricalInvoice, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    timesheets: ts.Timesheets = field(default_factory=ts.empty)
+    rate_cards: parties.RateCards = field(default_factory=lambda: parties.RATE_CARDS)
+    """Bill rate per role, per currency."""
 
+    @property
+    def closing_month(self) -> date:
+        """The first day of the month being closed (the month of the simulated clock's start)."""
+        return month_start(self.today)
 
-@dataclass(frozen=True, slots=True)
-class ProfileSize:
-    """How big a profile's world is."""
-
-    customers: int
-    consultants: int
-    projects: int
-    staff_per_project: int
-
-
-PROFILES: dict[str, ProfileSize] = {
-    "empty": ProfileSize(0, 0, 0, 0),
-    "small": ProfileSize(customers=6, consultants=16, projects=8, staff_per_project=4),
-    "standard": ProfileSize(customers=200, consultants=500, projects=400, staff_per_project=6),
-}
-
-_COUNTRIES = (("US", "USD", "en_US"), ("GB", "GBP", "en_GB"), ("DE", "EUR", "de_DE"))
-_ROLES = (("Consultant", 150), ("Senior Consultant", 190), ("Architect", 240), ("Project Manager", 210))
-_STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")
-_TERMS = ("Net 30", "Net 45", "Net 60")
-_PROJECT_KINDS = ("ERP Rollout", "Data Platform", "CX Redesign", "Cloud Migration")
-
-
-def _month_start(d: date, offset: int) -> date:
-    month = d.month - 1 + offset
-    return date(d.year + month // 12, month % 12 + 1, 1)
-
-
-def _periods(today: date) -> tuple[Period, ...]:
-    """Twelve months back and three ahead; months before the current one are closed."""
-    out = []
-    current = _month_start(today, 0)
-    for offset in range(-12, 4):
-        start = _month_start(today, offset)
-        end = _month_start(today, offset + 1) - timedelta(days=1)
-        state: PeriodState = "closed" if start < current else "open"
-        out.append(Period(f"{start:%Y-%m}", start, end, state))
-    return tuple(out)
-
-
-def _hash(payload: object) -> str:
-    text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    def expected_billable(self) -> dict[int, Decimal]:
+        """Approved billable hours x rate of the closing month, per project (PSA workspace id)."""
+        return self.timesheets.billable_by_workspace()
 
 
 def build_world(seed: int, profile: str = "small", *, start: datetime | None = None) -> World:
-    """Build the world for ``seed`` and ``profile``; the same inputs always give the same world.
+    """Build the world for ``seed`` and ``profile``; ``start`` (the simulated clock's start) is "today".
 
     Raises:
         KeyError: ``profile`` is not one of :data:`PROFILES`.
     """
-    return _build(seed, profile, (start or datetime(2026, 10, 30, tzinfo=UTC)).date())
+    return _build(seed, profile, start or DEFAULT_TODAY)
 
 
-@lru_cache(maxsize=8)
-def _build(seed: int, profile: str, today: date) -> World:
-    size = PROFILES[profile]
-    rng = make_rng(seed, "world", profile)
-    fakers = {country: make_faker(seed, "world", country, locale=loc) for country, _, loc in _COUNTRIES}
-
-    customers = []
-    for i in range(1, size.customers + 1):
-        country, currency, _ = _COUNTRIES[rng.randrange(len(_COUNTRIES))]
-        fake = fakers[country]
-        customers.append(
-            Customer(
-                key=f"CUST-{i:05d}",
-                name=fake.company(),
-                currency=currency,
-                country=country,
-                credit_limit=Decimal(rng.choice((50_000, 100_000, 250_000, 500_000))),
-                terms=rng.choice(_TERMS),
-            )
-        )
-
-    consultants = []
-    fake = fakers["US"]
-    for i in range(1, size.consultants + 1):
-        role, rate = _ROLES[rng.randrange(len(_ROLES))]
-        first, last = fake.first_name(), fake.last_name()
-        consultants.append(
-            Consultant(
-                psa_id=1000 + i,
-                first_name=first,
-                last_name=last,
-                email=f"{first}.{last}{i}@example.com".lower(),
-                role=role,
-                bill_rate=Decimal(rate),
-                cost_rate=(Decimal(rate) * Decimal("0.45")).quantize(Decimal("0.01")),
-            )
-        )
-
-    projects: list[Project] = []
-    assignments: list[Assignment] = []
-    models: tuple[BillingModel, ...] = ("time_and_materials", "time_and_materials", "fixed_fee", "milestone")
-    for i in range(1, size.projects + 1):
-        customer = customers[(i - 1) % len(customers)]
-        project = Project(
-            psa_id=2000 + i,
-            key=f"PRJ-{i:05d}",
-            name=f"{customer.name.split()[0].rstrip(',')} {rng.choice(_PROJECT_KINDS)}",
-            customer_key=customer.key,
-            billing_model=models[rng.randrange(len(models))],
-            currency=customer.currency,
-            budget=Decimal(rng.randrange(50, 500) * 1000),
-            start_date=_month_start(today, -rng.randrange(1, 6)),
-        )
-        projects.append(project)
-        for consultant in rng.sample(consultants, min(size.staff_per_project, len(consultants))):
-            assignments.append(
-                Assignment(
-                    psa_id=5000 + len(assignments) + 1,
-                    project_psa_id=project.psa_id,
-                    consultant_psa_id=consultant.psa_id,
-                    bill_rate=consultant.bill_rate,
+def _expenses(
+    assignments: list[Assignment],
+    projects: dict[int, Project],
+    first: date,
+    last: date,
+    share: float,
+    rng: random.Random,
+) -> list[Expense]:
+    out: list[Expense] = []
+    if last < first:
+        return out
+    for a in assignments:
+        p = projects[a.project_psa_id]
+        lo, hi = max(first, a.start_date or first, p.start_date), min(last, a.end_date or last, p.end_date or last)
+        if hi < lo or rng.random() >= share:
+            continue
+        for _ in range(rng.randint(1, 2)):
+            category, mean = EXPENSE_CATEGORIES[rng.randrange(len(EXPENSE_CATEGORIES))]
+            amount = Decimal(str(round(rng.lognormvariate(0, 0.4) * mean, 2)))
+            billable = rng.random() < (0.8 if p.billing_model == "time_and_materials" else 0.3)
+            out.append(
+                Expense(
+                    psa_id=len(out) + 1,
+                    project_psa_id=p.psa_id,
+                    consultant_psa_id=a.consultant_psa_id,
+                    day=lo + timedelta(days=rng.randrange((hi - lo).days + 1)),
+                    category=category,
+                    amount=amount,
+                    currency=p.currency,
+                    billable=billable,
+                    notes=f"{category} for {p.name}",
                 )
             )
+    return out
 
-    opportunities = [
-        Opportunity(
-            key=f"OPP-{i:05d}",
-            customer_key=c.key,
-            name=f"{c.name} - Services",
-            stage=rng.choice(_STAGES),
-            amount=Decimal(rng.randrange(20, 400) * 1000),
-            close_date=today + timedelta(days=rng.randrange(-60, 90)),
+
+@lru_cache(maxsize=4)
+def _build(seed: int, profile: str, now: datetime) -> World:
+    size: Profile = PROFILES[profile]
+    today = now.date()
+    rng = make_rng(seed, "world", profile)
+    extra = make_rng(seed, "world", profile, "detail")
+    fake = parties.fakers(seed)
+    cards = parties.rate_cards(size)
+    customers = parties.customers(size.customers, size, rng, extra, fake, seed)
+    consultants = parties.consultants(size.consultants, size, rng, extra, fake, cards)
+    projects, assignments = (
+        engagements.projects_and_assignments(size, customers, consultants, cards, today, rng, extra)
+        if customers
+        else ([], [])
+    )
+    opportunities = engagements.opportunities(size.opportunities, customers, today, rng, extra) if customers else []
+    tasks: list[Task] = []
+    contacts: list[Contact] = []
+    if size.realism:
+        tasks = engagements.tasks(projects, today, make_rng(seed, "world", profile, "tasks"))
+        contacts = parties.contacts(customers, make_rng(seed, "world", profile, "contacts"), fake)
+    timesheets = ts.empty()
+    expenses: list[Expense] = []
+    if size.entries_per_day and assignments:
+        notes = tuple(fake["US"].bs().capitalize() for _ in range(64)) + ts.INTERNAL_NOTES
+        gen = np.random.default_rng(derive_seed(seed, "world", profile, "timesheets"))
+        timesheets = ts.generate(consultants, projects, assignments, tasks, now, size.entries_per_day, gen, notes)
+        by_id = {p.psa_id: p for p in projects}
+        exp_rng = make_rng(seed, "world", profile, "expenses")
+        expenses = _expenses(
+            assignments, by_id, month_start(today), today - timedelta(days=1), size.expense_share, exp_rng
         )
-        for i, c in enumerate(customers, start=1)
-    ]
-    periods = _periods(today)
-    content = {
-        "customers": [asdict(c) for c in customers],
-        "consultants": [asdict(c) for c in consultants],
-        "projects": [asdict(p) for p in projects],
-        "assignments": [asdict(a) for a in assignments],
-        "opportunities": [asdict(o) for o in opportunities],
-        "periods": [asdict(p) for p in periods],
+    invoices: list[HistoricalInvoice] = []
+    payments: list[Payment] = []
+    if size.history_months:
+        hist = make_rng(seed, "world", profile, "history")
+        invoices, payments = finance.history(customers, projects, tasks, size.history_months, today, hist)
+        ar = finance.open_ar(invoices, payments)
+        monthly = finance.monthly_billing(invoices, size.history_months)
+        customer_of = {p.psa_id: p.customer_key for p in projects}
+        closing: dict[str, Decimal] = {}
+        for workspace, amount in timesheets.billable_by_workspace(approved_only=False).items():
+            closing[customer_of[workspace]] = closing.get(customer_of[workspace], Decimal(0)) + amount
+        for key, amount in closing.items():  # credit is sized on the larger of the usual and this month's billing
+            monthly[key] = max(monthly.get(key, Decimal(0)), amount)
+        customers = finance.credit_limits(customers, ar, size.credit_stress_share, hist, monthly)
+    tables: dict[str, Any] = {
+        "customers": customers,
+        "contacts": contacts,
+        "consultants": consultants,
+        "projects": projects,
+        "tasks": tasks,
+        "assignments": assignments,
+        "opportunities": opportunities,
+        "periods": periods(today),
+        "expenses": expenses,
+        "invoices": invoices,
+        "payments": payments,
     }
     return World(
         seed=seed,
@@ -264,6 +182,30 @@ def _build(seed: int, profile: str, today: date) -> World:
         projects=tuple(projects),
         assignments=tuple(assignments),
         opportunities=tuple(opportunities),
-        periods=periods,
-        content_hash=_hash(content),
+        periods=tables["periods"],
+        content_hash=_content_hash(tables, timesheets, cards),
+        today=today,
+        subsidiaries=parties.SUBSIDIARIES if size.realism else parties.SUBSIDIARIES[:3],
+        rate_cards=cards,
+        contacts=tuple(contacts),
+        tasks=tuple(tasks),
+        expenses=tuple(expenses),
+        invoices=tuple(invoices),
+        payments=tuple(payments),
+        timesheets=timesheets,
     )
+
+
+def _content_hash(tables: dict[str, Any], timesheets: ts.Timesheets, cards: parties.RateCards) -> str:
+    """A digest of every record, rate and timesheet column (``repr`` of dates and Decimals is stable)."""
+    digest = hashlib.sha256(repr([sorted(cards[c].items()) for c in sorted(cards)]).encode())
+    for name, rows in tables.items():
+        digest.update(name.encode())
+        if rows:
+            names = [f.name for f in fields(rows[0])]
+            digest.update(repr([tuple(getattr(r, n) for n in names) for r in rows]).encode())
+    for name, column in timesheets.arrays().items():
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(column).tobytes())
+    digest.update(repr(timesheets.notes).encode())
+    return digest.hexdigest()[:16]

@@ -25,6 +25,7 @@ SPEC: SimulatorSpec[ErpStore, ErpSettings] = SimulatorSpec(
     not_found=exceptions.not_found,
     provider_states=states,
     token_endpoint=TOKEN_ENDPOINT,
+    hot_routes=records.HOT,
     policy=BearerTokenPolicy(
         lambda: exceptions.InvalidLogin(
             "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > "

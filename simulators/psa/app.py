@@ -44,6 +44,7 @@ SPEC: SimulatorSpec[PsaStore, PsaSettings] = SimulatorSpec(
     provider_states=states,
     token_endpoint=TOKEN_ENDPOINT,
     policy=BearerTokenPolicy(lambda: exceptions.OAuthError("Invalid OAuth 2 Request")),
+    hot_routes=time_entries.HOT,
 )
 
 

@@ -177,4 +177,5 @@ def _describe(sub: TimesheetSubmission) -> dict[str, Any]:
         "workspaceId": str(sub.workspace_id),
         "status": sub.status,
         "timeEntryIds": [str(i) for i in sub.time_entry_ids],
+        "timeEntryIdList": ",".join(str(i) for i in sub.time_entry_ids),
     }

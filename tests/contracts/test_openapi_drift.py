@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,36 +15,51 @@ from harness.contracts import (
     generated_spec,
     render_spec,
     spec_path,
+    versions_of,
 )
 
+VERSIONS = [(system, version) for system in available_systems() for version in versions_of(system)]
 
-@pytest.mark.parametrize("system", available_systems())
-def test_committed_spec_matches_the_simulator(system: str) -> None:
-    """``contracts/openapi/<system>/<api_version>.json`` equals the simulator's generated spec, byte for byte."""
-    [drift] = check_drift(OPENAPI_DIR, [system])
+
+@pytest.mark.parametrize(("system", "version"), VERSIONS)
+def test_committed_spec_matches_the_simulator(system: str, version: str) -> None:
+    """``contracts/openapi/<system>/<version>.json`` equals the simulator's generated spec, byte for byte.
+
+    Every system has its base version's spec and one per shipped version profile.
+    """
+    [drift] = check_drift(OPENAPI_DIR, [system], versions=[version])
     assert drift.ok, drift.message()
 
 
-def test_export_writes_sorted_json_per_system_and_version(tmp_path: Path) -> None:
-    """``export_specs`` writes one deterministic file per available system, and drift is clean against it."""
-    written = export_specs(tmp_path)
-    assert sorted(p.relative_to(tmp_path).parts[0] for p in written) == sorted(available_systems())
+def test_every_system_ships_a_next_version() -> None:
+    """CRM, PSA and ERP each have at least one version profile beyond their base version, with a spec."""
+    for system in available_systems():
+        assert len(versions_of(system)) >= 2, system
+        for version in versions_of(system):
+            assert spec_path(system, version).is_file(), (system, version)
+
+
+def test_export_writes_sorted_json_per_version(tmp_path: Path) -> None:
+    """``export_specs`` writes one deterministic file per version of a system, and drift is clean against it."""
+    written = export_specs(tmp_path, ["erp"])
+    assert written == [spec_path("erp", version, tmp_path) for version in versions_of("erp")]
     version, document = generated_spec("erp")
     erp = spec_path("erp", version, tmp_path)
-    assert erp in written
     assert erp.read_text(encoding="utf-8") == render_spec(document)
     assert erp.read_text(encoding="utf-8").endswith("}\n")
-    assert all(d.ok for d in check_drift(tmp_path))
+    assert all(d.ok for d in check_drift(tmp_path, ["erp"]))
 
 
 def test_drift_names_the_change_and_the_fix(tmp_path: Path) -> None:
     """A stale committed spec is reported with a diff and the command that fixes it; a missing one too."""
-    export_specs(tmp_path, ["erp"])
+    export_specs(tmp_path, ["erp"], all_versions=False)
     version, _ = generated_spec("erp")
     path = spec_path("erp", version, tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace('"getTimeBill"', '"readTimeBill"'), encoding="utf-8")
+    stale = json.loads(path.read_text(encoding="utf-8"))
+    stale["paths"]["/services/rest/record/v1/timeBill/{ref}"]["get"]["operationId"] = "readTimeBill"
+    path.write_text(render_spec(stale), encoding="utf-8")
 
-    [changed] = check_drift(tmp_path, ["erp"])
+    [changed] = check_drift(tmp_path, ["erp"], versions=[version])
     assert changed.status == "changed"
     removed = [line for line in changed.diff.splitlines() if line.startswith("-") and "readTimeBill" in line]
     added = [line for line in changed.diff.splitlines() if line.startswith("+") and '"getTimeBill"' in line]
@@ -51,6 +67,6 @@ def test_drift_names_the_change_and_the_fix(tmp_path: Path) -> None:
     assert "p2c contracts export" in changed.message()
 
     path.unlink()
-    [missing] = check_drift(tmp_path, ["erp"])
+    [missing] = check_drift(tmp_path, ["erp"], versions=[version])
     assert missing.status == "missing"
     assert "p2c contracts export" in missing.message()

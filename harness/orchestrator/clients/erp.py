@@ -48,3 +48,45 @@ class ErpClient:
         if not location:
             raise VendorCallError("NetSuite answered without a Location header")
         return id_from_location(str(location))
+
+    async def record(self, record_type: str, ref: str, correlation_id: str) -> dict[str, object] | None:
+        """A record by internal id or ``eid:<external id>``; None when there is none."""
+        try:
+            reply = await self.http.call("GET", f"{RECORD}/{record_type}/{ref}", correlation_id=correlation_id)
+        except PermanentError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        body: dict[str, object] = reply.body
+        return body
+
+    async def suiteql(self, query: str, correlation_id: str) -> list[dict[str, object]]:
+        """Every row of a SuiteQL query (all pages)."""
+        rows: list[dict[str, object]] = []
+        offset = 0
+        while True:
+            reply = await self.http.call(
+                "POST",
+                "/services/rest/query/v1/suiteql",
+                params={"limit": "1000", "offset": str(offset)},
+                json={"q": query},
+                headers={"Prefer": "transient"},
+                correlation_id=correlation_id,
+            )
+            items = reply.body.get("items", [])
+            rows.extend(items)
+            if not reply.body.get("hasMore") or not items:
+                return rows
+            offset += len(items)
+
+    async def upsert(self, record_type: str, external_id: str, body: dict[str, object], correlation_id: str) -> str:
+        """``PUT <type>/eid:<external_id>``: idempotent; a retry after a lost response updates, never duplicates."""
+        reply = await self.http.call(
+            "PUT", f"{RECORD}/{record_type}/eid:{external_id}", json=body, correlation_id=correlation_id
+        )
+        return self._located(reply.headers)
+
+    async def create(self, record_type: str, body: dict[str, object], correlation_id: str) -> str:
+        """``POST <type>``: not idempotent (a retry after a lost response posts twice)."""
+        reply = await self.http.call("POST", f"{RECORD}/{record_type}", json=body, correlation_id=correlation_id)
+        return self._located(reply.headers)

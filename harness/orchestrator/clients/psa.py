@@ -9,6 +9,7 @@ from harness.orchestrator.clients.http import VendorHttp
 
 API = "/api/v1"
 PER_PAGE = 200
+SERVICE_NAME = "netsuite"
 
 
 def _records(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -65,3 +66,72 @@ class PsaClient:
             )
             out.extend(_records(reply.body))
         return out
+
+    async def events_from(
+        self, event_types: Iterable[str], created_after: str | None, offset: int, correlation_id: str
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Feed events of these types after ``created_after``, from position ``offset`` on, and the total count.
+
+        The feed keeps its delivery order, so a reader that remembers how far it got asks only for the new
+        tail instead of re-reading its whole overlap window on every poll.
+        """
+        out: list[dict[str, Any]] = []
+        total = 0
+        while True:
+            params = {"event_types": ",".join(event_types), "limit": str(PER_PAGE), "offset": str(offset + len(out))}
+            if created_after:
+                params["created_after"] = created_after
+            reply = await self.http.call(
+                "GET", f"{API}/subscribed_events.json", params=params, correlation_id=correlation_id
+            )
+            page = _records(reply.body)
+            out.extend(page)
+            total = int(reply.body.get("count", 0) or 0)
+            if len(page) < PER_PAGE or offset + len(out) >= total:
+                return out, total
+
+    async def participations(self, workspace_id: str, correlation_id: str) -> list[dict[str, Any]]:
+        """Every assignment on a workspace (with its resolved bill rate)."""
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            reply = await self.http.call(
+                "GET",
+                f"{API}/participations.json",
+                params={"workspace_id": workspace_id, "page": str(page), "per_page": str(PER_PAGE)},
+                correlation_id=correlation_id,
+            )
+            out.extend(_records(reply.body))
+            if page >= int(reply.body.get("meta", {}).get("page_count", 1) or 1):
+                return out
+            page += 1
+
+    async def mark_synced(
+        self, subject_type: str, subject_id: str, service_model: str, service_model_ref: str, correlation_id: str
+    ) -> None:
+        """Record on the PSA object that it is posted (Kantata's external reference, one per service and object)."""
+        await self.http.call(
+            "POST",
+            f"{API}/external_references/create_or_update.json",
+            json={
+                "external_reference": {
+                    "subject_type": subject_type,
+                    "subject_id": subject_id,
+                    "service_name": SERVICE_NAME,
+                    "service_model": service_model,
+                    "service_model_ref": service_model_ref,
+                    "status": "successful",
+                }
+            },
+            correlation_id=correlation_id,
+        )
+
+    async def approved_billable_entries(self, offset: int, correlation_id: str) -> tuple[list[dict[str, Any]], int]:
+        """One page (at most 200) of approved billable time entries from ``offset`` on, and the total count."""
+        reply = await self.http.call(
+            "GET",
+            f"{API}/time_entries.json",
+            params={"approved": "true", "billable": "true", "limit": str(PER_PAGE), "offset": str(offset)},
+            correlation_id=correlation_id,
+        )
+        return _records(reply.body), int(reply.body.get("count", 0) or 0)

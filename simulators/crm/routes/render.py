@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -126,6 +127,7 @@ async def json_object(request: Request, type_name: str) -> dict[str, Any]:
 
 
 # -- values and records -----------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)  # simulated time repeats the same instants (CreatedDate, SystemModstamp...)
 def sf_datetime(value: datetime) -> str:
     """Salesforce's dateTime format: ``2026-10-30T09:00:00.000+0000``."""
     utc = value.astimezone(UTC)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from simulators._core.hot import hot_route
 from simulators._core.responses import json_response
 from simulators.crm.routes import operations as ops
 from simulators.crm.routes.describe import full_describe, global_describe, object_describe
@@ -133,3 +134,21 @@ async def delete_by_external_id(
     store = store_of(request)
     with writing(store, call):
         return ops.respond(ops.delete_external(store, call, sobject, field, value))
+
+
+async def _hot_create(request: Request, params: dict[str, str]) -> Response | None:
+    return await create_record(request, params["version"], params["sobject"])
+
+
+async def _hot_read(request: Request, params: dict[str, str]) -> Response | None:
+    if request.scope["query_string"]:
+        return None  # ?fields=...: the FastAPI route
+    return await get_record(request, params["version"], params["sobject"], params["record_id"])
+
+
+_SOBJECT = r"/services/data/(?P<version>[^/]+)/sobjects/(?P<sobject>[A-Za-z][A-Za-z0-9_]*)"
+HOT = [
+    hot_route("POST", _SOBJECT, _hot_create),
+    hot_route("GET", _SOBJECT + r"/(?P<record_id>[A-Za-z0-9]{15}|[A-Za-z0-9]{18})", _hot_read),
+]
+"""Create and read by id, answered without FastAPI's routing (``_core.hot``): the same handlers."""

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from simulators._core.hot import HotRoute, hot_route, json_object
 from simulators.erp.exceptions import UserError
 from simulators.erp.models import ErpStore
 from simulators.erp.models.filters import compile_filter
@@ -198,3 +200,38 @@ def _register_writes(api: RecordApi) -> None:
 
 for _api_spec in APIS:
     _register(_api_spec)
+
+
+def _hot(api: RecordApi) -> list[HotRoute]:
+    """A record type's read by internal id and plain create, answered without FastAPI's routing (``_core.hot``)."""
+    kind, body_model = api.record_type, api.body
+    assert body_model is not None
+    out = TypeAdapter(api.out)
+
+    async def read(request: Request, params: dict[str, str]) -> Response | None:
+        store = store_of(request)
+        record = api.render(base_url(request), store, store.get(kind, params["ref"]))
+        return Response(out.dump_json(record, by_alias=True), media_type="application/json")
+
+    async def create(request: Request, params: dict[str, str]) -> Response | None:
+        headers = request.headers
+        if "prefer" in headers or "x-netsuite-idempotency-key" in headers:
+            return None  # async execution and idempotency keys: the FastAPI route
+        if not headers.get("content-type", "").startswith("application/json"):
+            return None
+        doc = json_object(await request.body())
+        if doc is None:
+            return None
+        try:
+            body = body_model.model_validate(doc)
+        except ValidationError:
+            return None  # the FastAPI route renders NetSuite's error
+        store, values, located = store_of(request), to_values(body), _located(request, kind)
+        return execute(request, lambda: located(store.create(kind, values)), None, None)
+
+    path = re.escape(f"{RECORD_BASE}/{kind}")
+    return [hot_route("GET", path + r"/(?P<ref>[0-9]{1,10})", read), hot_route("POST", path, create)]
+
+
+HOT: list[HotRoute] = _hot(APIS[0])
+"""timeBill (the orchestrator's postings): read by id and create."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import Request
@@ -33,8 +34,26 @@ RECORD_BASE = "/services/rest/record/v1"
 
 
 def base_url(request: Request) -> str:
-    """``scheme://host:port`` of the request."""
-    return str(request.base_url).rstrip("/")
+    """``scheme://host:port`` of the request (as Starlette's ``request.base_url``; remembered per origin)."""
+    scope = request.scope
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    root = scope.get("app_root_path", scope.get("root_path", ""))
+    server = scope.get("server")
+    return _base_url(scope["scheme"], tuple(server) if server is not None else None, host, root)
+
+
+@functools.lru_cache(maxsize=256)
+def _base_url(scheme: str, server: tuple[str, int | None] | None, host: bytes | None, root: str) -> str:
+    scope = {
+        "type": "http",
+        "scheme": scheme,
+        "server": server,
+        "root_path": root,
+        "path": "/",
+        "query_string": b"",
+        "headers": [(b"host", host)] if host is not None else [],
+    }
+    return str(Request(scope).base_url).rstrip("/")
 
 
 def record_href(base: str, record_type: str, record_id: int | str) -> str:

@@ -147,6 +147,21 @@ class StoreBase:
         self.cache.pop(table, None)
         return record
 
+    def bulk_load(self, table: str, records: Iterable[Any]) -> int:
+        """Insert records built with their ids, without events (loading a seeded world in bulk).
+
+        Returns:
+            How many records were loaded.
+        """
+        rows = self.tables[table]
+        before = len(rows)
+        if before:
+            self._unsorted.add(table)
+        rows.update((r.id, r) for r in records)
+        self._ids.pop(table, None)
+        self.cache.pop(table, None)
+        return len(rows) - before
+
     def rows(self, table: str, only: frozenset[int] | None = None) -> list[Any]:
         """A table's records in id order; with ``only``, just those (looked up, not scanned)."""
         rows = self.tables[table]

@@ -78,7 +78,7 @@ def _order(text: str | None) -> tuple[tuple[str, bool], ...]:
     return tuple(keys)
 
 
-def paging(
+async def paging(
     request: Request,
     page: Annotated[int, Query(ge=1, le=10_000_000, description="Page number (default 1).")] = 1,
     per_page: Annotated[int, Query(ge=1, description="Page size (default 20, at most 200).")] = 20,
@@ -110,7 +110,7 @@ Include = Annotated[str | None, Query(description="Comma-separated associations 
 OptionalFields = Annotated[str | None, Query(description="Comma-separated extra fields to render.")]
 
 
-def list_params(
+async def list_params(
     query: Annotated[ListQuery, Depends(paging)],
     order: Annotated[str | None, Query(description="field:asc or field:desc, comma-separated.")] = None,
     include: Include = None,
@@ -122,7 +122,7 @@ def list_params(
     )
 
 
-def show_params(include: Include = None, optional_fields: OptionalFields = None) -> ListParams:
+async def show_params(include: Include = None, optional_fields: OptionalFields = None) -> ListParams:
     """``include`` and ``optional_fields`` of a read or a write (one record, no paging)."""
     return ListParams(ListQuery(), names(include), names(optional_fields))
 
@@ -132,7 +132,7 @@ Showing = Annotated[ListParams, Depends(show_params)]
 Paging = Annotated[ListQuery, Depends(paging)]
 
 
-def reference_filters(
+async def reference_filters(
     has_external_references: Annotated[bool | None, Query(description="Has any external reference.")] = None,
     external_reference_service_name: Annotated[str | None, Query(max_length=255)] = None,
     external_reference_service_model: Annotated[str | None, Query(max_length=255)] = None,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import ValidationError as PydanticValidationError
 
+from simulators._core.hot import hot_route, json_object
 from simulators.psa.exceptions import ValidationError
 from simulators.psa.models import TimeEntryInput
 from simulators.psa.routes.common import (
@@ -21,6 +24,7 @@ from simulators.psa.routes.common import (
     ok,
     reference_of,
     route,
+    show_params,
     store,
 )
 from simulators.psa.routes.envelope import listed, shown
@@ -125,3 +129,29 @@ async def delete_time_entry(request: Request, entry_id: str) -> Response:
     """Delete a time entry (hard delete); refused once it is submitted or approved."""
     store(request).delete_time_entry(entry_id)
     return Response(status_code=204)
+
+
+async def _hot_create(request: Request, params: dict[str, str]) -> Response | None:
+    if request.scope["query_string"] or not request.headers.get("content-type", "").startswith("application/json"):
+        return None  # include/optional_fields, other content types: the FastAPI route
+    doc = json_object(await request.body())
+    if doc is None:
+        return None
+    try:
+        body = TimeEntryCreateBody.model_validate(doc)
+    except PydanticValidationError:
+        return None  # the FastAPI route renders Kantata's error
+    return await create_time_entries(request, body, await show_params())
+
+
+async def _hot_read(request: Request, params: dict[str, str]) -> Response | None:
+    if request.scope["query_string"]:
+        return None
+    return await get_time_entry(request, params["entry_id"], await show_params())
+
+
+HOT = [
+    hot_route("POST", re.escape(f"{API}/{KEY}.json"), _hot_create),
+    hot_route("GET", re.escape(f"{API}/{KEY}/") + r"(?P<entry_id>[0-9]{1,18})\.json", _hot_read),
+]
+"""Create and read of time entries, answered without FastAPI's routing (``_core.hot``): the same handlers."""

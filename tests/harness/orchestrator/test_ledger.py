@@ -54,7 +54,15 @@ def test_complete_enqueues_children_and_records_posting_atomically(ledger: Ledge
     (item,) = ledger.due(10)
     assert item.key == "psa:time_entry:5"
     ledger.complete(item, posting=("erp.timeBill", "12", "7.50"))
-    assert ledger.counts() == {"pending": 0, "done": 2, "dead": 0, "postings": 1, "events": 1, "dead_letters_open": 0}
+    assert ledger.counts() == {
+        "pending": 0,
+        "done": 2,
+        "dead": 0,
+        "held": 0,
+        "postings": 1,
+        "events": 1,
+        "dead_letters_open": 0,
+    }
 
 
 def test_retry_later_hides_item_until_due(ledger: Ledger) -> None:
@@ -90,3 +98,31 @@ def test_state_survives_reopening(tmp_path: Path) -> None:
     assert again.ref("erp", "employee", "psa-user-1001") == "7"
     assert len(again.due(10)) == 1
     again.close()
+
+
+def test_held_items_wait_until_their_customer_is_released(ledger: Ledger) -> None:
+    for sub in ("1", "2", "3"):
+        ledger.accept_event("psa", _approval(int(sub), sub), _work(sub))
+    first, second, third = ledger.due(10)
+    ledger.hold(first, "CUST-1", "customer CUST-1 is on credit hold")
+    ledger.hold(second, "CUST-1", "customer CUST-1 is on credit hold")
+    ledger.hold(third, "CUST-2", "customer CUST-2 is on credit hold")
+    assert ledger.due(10) == []
+    assert ledger.counts()["held"] == 3
+    assert ledger.dead_letters() == [], "a hold is not a dead letter"
+    assert ledger.held_customers() == ["CUST-1", "CUST-2"]
+    assert ledger.release_holds("CUST-1") == 2
+    assert [w.key for w in ledger.due(10)] == [first.key, second.key]
+    assert ledger.release_holds("CUST-1") == 0
+    assert ledger.held_customers() == ["CUST-2"]
+
+
+def test_fresh_work_runs_before_a_backlog_and_lifts_a_queued_duplicate(ledger: Ledger) -> None:
+    backlog = [
+        NewWork("erp.time_bill", f"psa:time_entry:{i}", {"entry": {"id": i}}, f"c-{i}", priority=1) for i in (1, 2)
+    ]
+    assert ledger.enqueue_many(backlog) == 2
+    assert ledger.enqueue_many(backlog) == 0, "existing keys add nothing"
+    ledger.accept_event("psa", _approval(9, "77"), _work("77"))
+    ledger.enqueue_many([NewWork("erp.time_bill", "psa:time_entry:2", {"entry": {"id": 2}}, "c-2")])
+    assert [w.key for w in ledger.due(10)] == ["psa:time_entry:2", "psa:submission:77", "psa:time_entry:1"]

@@ -36,7 +36,15 @@ def _post_time_bill(client: TestClient, body: dict[str, Any]) -> str:
 
 # -- health ---------------------------------------------------------------------------------------------------
 def test_health(erp_client: TestClient) -> None:
-    assert erp_client.get("/__admin/health").json() == {"status": "ok", "system": "erp", "seed": 42, "profile": "small"}
+    assert erp_client.get("/__admin/health").json() == {
+        "status": "ok",
+        "system": "erp",
+        "seed": 42,
+        "profile": "small",
+        "api_version": "2026.1",
+        "base_version": "2026.1",
+        "versions": ["2026.1", "2026.2"],
+    }
 
 
 def test_control_plane_needs_no_token(erp_app: Any) -> None:
@@ -185,7 +193,8 @@ def test_seed_with_unknown_profile_is_a_400_and_leaves_the_simulator_usable(erp_
         assert response.status_code == 400
         assert response.json() == {"error": "unknown profile: bogus"}
         # A refused seed is a no-op: the seed and the profile stay, and the data can still be built.
-        assert client.get("/__admin/health").json() == {"status": "ok", "system": "erp", "seed": 42, "profile": "small"}
+        health = client.get("/__admin/health").json()
+        assert (health["seed"], health["profile"]) == (42, "small")
         assert client.get("/__admin/state").status_code == 200
 
 

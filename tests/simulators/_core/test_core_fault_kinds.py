@@ -153,7 +153,8 @@ def live_erp(live_server: Callable[..., str]) -> str:
 def test_connection_level_faults_with_a_real_client(
     live_erp: str, time_bill_body: Body, kind: str, phase: str, committed: bool
 ) -> None:
-    with httpx.Client(base_url=live_erp, headers=AUTH, trust_env=False, timeout=1.0) as client:
+    # Setup calls get a generous timeout (a busy machine); the faulted call a short one, under HANG's hold.
+    with httpx.Client(base_url=live_erp, headers=AUTH, trust_env=False, timeout=10.0) as client:
         match = {"method": "GET" if kind == "TRUNCATED_BODY" else "PUT", "path": f"{TIME_BILL}*"}
         if kind == "TRUNCATED_BODY":
             assert client.put(f"{TIME_BILL}/eid:TB-T", json=time_bill_body()).status_code == 204
@@ -161,8 +162,8 @@ def test_connection_level_faults_with_a_real_client(
 
         def call() -> httpx.Response:
             if kind == "TRUNCATED_BODY":
-                return client.get(f"{TIME_BILL}/eid:TB-T")
-            return client.put(f"{TIME_BILL}/eid:TB-X", json=time_bill_body())
+                return client.get(f"{TIME_BILL}/eid:TB-T", timeout=1.0)
+            return client.put(f"{TIME_BILL}/eid:TB-X", json=time_bill_body(), timeout=1.0)
 
         with pytest.raises(httpx.TransportError):  # ReadTimeout, RemoteProtocolError, ReadError...
             call()

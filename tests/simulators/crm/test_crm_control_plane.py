@@ -164,6 +164,7 @@ def test_provider_state_names_are_stable(crm: TestClient) -> None:
         "account {externalId} exists",
         "account {id} has external id {value}",
         "account {externalId} is on credit hold",
+        "account {externalId} has no tasks",
         "opportunity {externalId} is closed won",
         "opportunity {externalId} is locked for approval",
         "the daily API quota is spent",
