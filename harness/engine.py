@@ -237,14 +237,33 @@ class ScenarioResult:
         return sum(len(r.violations) for r in self.invariants)
 
 
+def suite_slug(suite: str) -> str:
+    """A suite's name on the command line (``closed periods`` -> ``closed-periods``)."""
+    return suite.replace(" ", "-")
+
+
 def select(names: Sequence[str] | None = None) -> list[ScenarioDef]:
-    """Scenarios by name (all, in registration order, when none are named)."""
+    """Scenarios by scenario or suite name (all, in registration order, when none are named).
+
+    Raises:
+        KeyError: a name that is neither a scenario nor a suite; the message lists both.
+    """
     if not names:
         return list(SCENARIOS.values())
-    unknown = [n for n in names if n not in SCENARIOS]
+    suites = {suite_slug(d.suite) for d in SCENARIOS.values()}
+    unknown = [n for n in names if n not in SCENARIOS and n not in suites]
     if unknown:
-        raise KeyError(f"unknown scenario(s): {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
-    return [SCENARIOS[n] for n in names]
+        raise KeyError(
+            f"unknown scenario(s): {', '.join(unknown)}; suites: {', '.join(sorted(suites))}; "
+            f"scenarios: {', '.join(SCENARIOS)}"
+        )
+    chosen: dict[str, ScenarioDef] = {}
+    for name in names:
+        if name in SCENARIOS:
+            chosen[name] = SCENARIOS[name]
+        else:
+            chosen.update((d.name, d) for d in SCENARIOS.values() if suite_slug(d.suite) == name)
+    return list(chosen.values())
 
 
 def prepare(ctx: ScenarioContext) -> str:

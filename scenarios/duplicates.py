@@ -38,7 +38,7 @@ def _posted_count(ctx: ScenarioContext) -> int:
     return len(postings_by_entry(ctx.erp.admin.data().get("timeBill", [])))
 
 
-@scenario("duplicate-submissions", suite=SUITE)
+@scenario("responses-lost-after-commit-and-duplicated-approval-events-post-each-entry-once", suite=SUITE)
 def duplicate_submissions(ctx: ScenarioContext) -> None:
     """30% of ERP timeBill writes commit but lose their response, and every PSA approval event is
     delivered twice: each approved billable time entry must still be posted exactly once, posted hours

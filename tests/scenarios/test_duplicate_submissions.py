@@ -13,7 +13,7 @@ from harness.runner import run_with_fleet
 pytestmark = pytest.mark.servers_only
 
 SUITE = [
-    "duplicate-submissions",
+    "responses-lost-after-commit-and-duplicated-approval-events-post-each-entry-once",
     "approval-events-that-arrive-late-out-of-order-and-replayed-post-each-entry-once",
     "a-timesheet-approved-twice-is-posted-once",
     "an-orchestrator-killed-mid-batch-loses-and-duplicates-no-posting",
@@ -28,7 +28,7 @@ def test_reference_orchestrator_posts_each_entry_exactly_once(tmp_path: Path) ->
     results = {r.name: r for r in run_with_fleet(names=SUITE, seed=42, run_dir=tmp_path)}
     for result in results.values():
         assert result.status == "passed", (result.name, result.error, _failed(result))
-    lost = results["duplicate-submissions"]
+    lost = results["responses-lost-after-commit-and-duplicated-approval-events-post-each-entry-once"]
     assert {i.name for i in lost.invariants} == {
         "no_approved_entry_lost",
         "no_duplicate_postings",
