@@ -1,5 +1,6 @@
 """Month-end: consultants book and submit the closing month's time, approvers approve it in bursts at the
-deadline, finance places and releases credit holds while it checks receivables.
+deadline, finance places and releases credit holds and raises the limits of customers the month's billing
+pushed over them.
 
 A Locust locustfile, run only by :func:`harness.load.run_load` in its own process (``import locust``
 monkey-patches the whole interpreter with gevent; nothing else in the project imports this module).
@@ -28,6 +29,7 @@ import os
 import random
 import time
 from datetime import date
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 import gevent
@@ -54,6 +56,8 @@ E2E = "E2E"
 E2E_NAME = "PSA approval -> ERP posting"
 ERP_TIME_BILLS = "/services/rest/record/v1/timeBill/eid:"
 ERP_CUSTOMERS = "/services/rest/record/v1/customer"
+SUITEQL = "/services/rest/query/v1/suiteql"
+HELD_FOR_LIMIT = "SELECT id, balance, unbilledorders FROM customer WHERE oncredithold = 'T' AND overduebalance = 0"
 WATCH_INTERVAL_S = 0.25
 HOLD_S = (1.0, 3.0)
 
@@ -142,7 +146,10 @@ class MonthEndUser(FastHttpUser):
         if self.role == "approver":
             self.approve_a_batch()
         elif self.role == "finance":
-            self.hold_and_release()
+            if self.rng.random() < 0.5:
+                self.review_holds()
+            else:
+                self.hold_and_release()
         else:
             self.book_and_submit()
 
@@ -272,6 +279,36 @@ class MonthEndUser(FastHttpUser):
             gevent.sleep(self.rng.uniform(*HOLD_S))
         finally:
             self._set_hold(url, "AUTO")  # also when the stage stops this user mid-hold
+
+    def review_holds(self) -> None:
+        """Raise the limit of customers held for exceeding it, as a credit controller does at month-end.
+
+        Customers held for an overdue balance stay on hold: a higher limit would not release them.
+        """
+        with self.client.post(
+            f"{ERP_URL}{SUITEQL}",
+            params={"limit": 1000},
+            json={"q": HELD_FOR_LIMIT},
+            headers={**ERP_AUTH, "Prefer": "transient"},
+            name="POST suiteql [customers held for their limit]",
+            catch_response=True,
+        ) as resp:
+            body = _json(resp, "list held customers")
+            if body is None:
+                return
+        for row in body.get("items", []):
+            exposure = Decimal(str(row.get("balance") or 0)) + Decimal(str(row.get("unbilledorders") or 0))
+            limit = (exposure * Decimal("1.5") / 1000).to_integral_value(ROUND_CEILING) * 1000
+            with self.client.request(
+                "PATCH",
+                f"{ERP_URL}{ERP_CUSTOMERS}/{row['id']}",
+                json={"creditLimit": str(limit)},
+                headers=ERP_AUTH,
+                name="PATCH customer/[id] credit limit",
+                catch_response=True,
+            ) as resp:
+                if resp.status_code != 204:
+                    _fail(resp, f"raise credit limit: HTTP {resp.status_code}: {(resp.text or '')[:200]}")
 
     def _set_hold(self, url: str, value: str) -> None:
         with self.client.request(
