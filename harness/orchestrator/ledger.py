@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from harness.orchestrator.sqlite import connect, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
@@ -82,10 +84,7 @@ class Ledger:
     """Synchronous SQLite access (each call is short; the event loop calls it directly)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db = connect(path)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(work)")}
         if columns and "priority" not in columns:  # a ledger from before work priorities
             self._db.execute("ALTER TABLE work ADD COLUMN priority INTEGER NOT NULL DEFAULT 0")
@@ -96,15 +95,8 @@ class Ledger:
         """Close the database."""
         self._db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db)
 
     # -- inbox and work ---------------------------------------------------------------------------------------
     def accept_event(self, source: str, event: dict[str, Any], work: NewWork | None) -> bool:
