@@ -299,28 +299,19 @@ class MonthEndUser(FastHttpUser):
         for row in body.get("items", []):
             exposure = Decimal(str(row.get("balance") or 0)) + Decimal(str(row.get("unbilledorders") or 0))
             limit = (exposure * Decimal("1.5") / 1000).to_integral_value(ROUND_CEILING) * 1000
-            with self.client.request(
-                "PATCH",
-                f"{ERP_URL}{ERP_CUSTOMERS}/{row['id']}",
-                json={"creditLimit": str(limit)},
-                headers=ERP_AUTH,
-                name="PATCH customer/[id] credit limit",
-                catch_response=True,
-            ) as resp:
-                if resp.status_code != 204:
-                    _fail(resp, f"raise credit limit: HTTP {resp.status_code}: {(resp.text or '')[:200]}")
+            url = f"{ERP_URL}{ERP_CUSTOMERS}/{row['id']}"
+            self._patch_customer(url, {"creditLimit": str(limit)}, "credit limit", "raise credit limit")
 
     def _set_hold(self, url: str, value: str) -> None:
+        self._patch_customer(url, {"creditHoldOverride": {"id": value}}, f"hold {value}", f"set credit hold {value}")
+
+    def _patch_customer(self, url: str, body: dict[str, Any], label: str, what: str) -> None:
+        """``PATCH customer/{id}`` (NetSuite answers 204); anything else is a failed request."""
         with self.client.request(
-            "PATCH",
-            url,
-            json={"creditHoldOverride": {"id": value}},
-            headers=ERP_AUTH,
-            name=f"PATCH customer/[id] hold {value}",
-            catch_response=True,
+            "PATCH", url, json=body, headers=ERP_AUTH, name=f"PATCH customer/[id] {label}", catch_response=True
         ) as resp:
             if resp.status_code != 204:
-                _fail(resp, f"set credit hold {value}: HTTP {resp.status_code}: {(resp.text or '')[:200]}")
+                _fail(resp, f"{what}: HTTP {resp.status_code}: {(resp.text or '')[:200]}")
 
     def _customers(self) -> list[str]:
         """The ERP's customer ids, read once per process."""

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from harness.invariants import Severity, SystemView, Violation, invariant
-from scenarios.invariants import CENT, approved_billable, hours_of
+from scenarios.invariants import CENT, approved_billable, hours_of, workspace_hours_differ
 from scenarios.links import postings_by_entry
 
 WORKSPACE_JOB_PREFIX = "psa-ws-"
@@ -70,14 +70,4 @@ def posted_hours_reconcile_outside_holds(view: SystemView) -> Iterator[Violation
                 )
     for entry in entries.values():
         approved[str(entry["workspace_id"])] += hours_of(entry)
-    for workspace in sorted(set(approved) - set(held)):
-        if approved[workspace] != posted[workspace]:
-            yield Violation(
-                f"workspace {workspace}: approved {approved[workspace]} h, posted {posted[workspace]} h",
-                Severity.CRITICAL,
-                {
-                    "workspace_id": workspace,
-                    "approved_hours": str(approved[workspace]),
-                    "posted_hours": str(posted[workspace]),
-                },
-            )
+    yield from workspace_hours_differ(approved, posted, sorted(set(approved) - set(held)))

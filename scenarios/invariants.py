@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,23 @@ def hours_of(entry: dict[str, Any]) -> Decimal:
 
 def _faulted(view: SystemView, path_fragment: str) -> list[int]:
     return [j["id"] for j in view.journals.get("erp", []) if j.get("fault") and path_fragment in j["path"]][:20]
+
+
+def workspace_hours_differ(
+    approved: dict[str, Decimal], posted: dict[str, Decimal], workspaces: Iterable[str]
+) -> Iterator[Violation]:
+    """A violation for each of ``workspaces`` whose posted hours differ from its approved hours."""
+    for workspace in workspaces:
+        if approved[workspace] != posted[workspace]:
+            yield Violation(
+                f"workspace {workspace}: approved {approved[workspace]} h, posted {posted[workspace]} h",
+                Severity.CRITICAL,
+                {
+                    "workspace_id": workspace,
+                    "approved_hours": str(approved[workspace]),
+                    "posted_hours": str(posted[workspace]),
+                },
+            )
 
 
 @invariant
@@ -82,17 +99,7 @@ def posted_hours_equal_approved_hours(view: SystemView) -> Iterator[Violation]:
         workspace = str(entries[entry_id]["workspace_id"]) if entry_id in entries else "(not approved)"
         for bill in bills:
             posted[workspace] += Decimal(str(bill["hours"])).quantize(CENT)
-    for workspace in sorted(set(approved) | set(posted)):
-        if approved[workspace] != posted[workspace]:
-            yield Violation(
-                f"workspace {workspace}: approved {approved[workspace]} h, posted {posted[workspace]} h",
-                Severity.CRITICAL,
-                {
-                    "workspace_id": workspace,
-                    "approved_hours": str(approved[workspace]),
-                    "posted_hours": str(posted[workspace]),
-                },
-            )
+    yield from workspace_hours_differ(approved, posted, sorted(set(approved) | set(posted)))
     if sum(approved.values()) != sum(posted.values()):
         yield Violation(
             f"total: approved {sum(approved.values())} h, posted {sum(posted.values())} h",
