@@ -180,7 +180,18 @@ async def _drive(
 
 
 def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds a process has used (Linux ``/proc``)."""
+    """CPU seconds a process has used: the sum over its threads of ``/proc/<pid>/task/*/schedstat`` (nanosecond
+    run time; the 10 ms ticks of ``/proc/<pid>/stat`` would make a short slice's figure jump by whole ticks),
+    or those ticks (user + system) where schedstat is missing."""
+    total_ns = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(FileNotFoundError), open(f"/proc/{pid}/task/{task}/schedstat") as stat:
+                total_ns += int(stat.read().split()[0])
+    except FileNotFoundError:
+        total_ns = 0
+    if total_ns:
+        return total_ns / 1e9
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

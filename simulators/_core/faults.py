@@ -184,11 +184,8 @@ class FaultEngine:
         self._rng = rng
         self._rules: dict[str, FaultRule] = {}
         self._ids = itertools.count(1)
-
-    @property
-    def empty(self) -> bool:
-        """True when no rule is installed (the hot path skips all fault work)."""
-        return not self._rules
+        self.empty = True
+        """True when no rule is installed (the hot path skips all fault work): an attribute, read per request."""
 
     def reseed(self, rng: random.Random) -> None:
         """Use a new RNG (after ``/__admin/seed``)."""
@@ -201,15 +198,19 @@ class FaultEngine:
             rule_id = f"fault-{next(self._ids)}"
         rule = FaultRule(**{**rule_in.model_dump(), "id": rule_id})
         self._rules[rule_id] = rule
+        self.empty = False
         return rule
 
     def remove(self, rule_id: str) -> bool:
         """Remove a rule; False if there was none."""
-        return self._rules.pop(rule_id, None) is not None
+        removed = self._rules.pop(rule_id, None) is not None
+        self.empty = not self._rules
+        return removed
 
     def clear(self) -> None:
         """Remove every rule."""
         self._rules.clear()
+        self.empty = True
 
     def rules(self) -> list[FaultRule]:
         """Installed rules in insertion order."""

@@ -57,12 +57,15 @@ class Journal:
 
     def __init__(self, limit: int = 100_000) -> None:
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=limit)
-        self._ids = itertools.count(1)
+        self.push = self._entries.append
+        """The middleware's hot path: append a raw entry (see :meth:`append`), then add one to ``total``."""
+        self.ids = itertools.count(1)
+        """Entry ids, reserved when a request arrives: ``next(journal.ids)``."""
         self.total = 0
 
     def next_id(self) -> int:
         """Reserve the id of the next entry (taken when the request arrives)."""
-        return next(self._ids)
+        return next(self.ids)
 
     def record(self, entry: JournalEntry) -> None:
         """Append a finished request (stored as plain tuples, untracked by the GC)."""

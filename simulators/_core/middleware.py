@@ -11,6 +11,7 @@ import contextlib
 import re
 import socket
 import struct
+from collections.abc import Awaitable
 from datetime import datetime
 from time import monotonic, perf_counter
 from typing import Any
@@ -26,6 +27,7 @@ from simulators._core.runtime import DEFAULT_TENANT, TENANT_HEADER, RequestInfo,
 PASSTHROUGH_PREFIXES = ("/__admin", "/openapi.json", "/docs", "/redoc")
 MALFORMED = b'{"p2c": "malformed'
 Headers = list[tuple[bytes, bytes]]
+CORRELATION_HEADER = "x-correlation-id"
 
 
 class ConnectionResetByFault(ConnectionResetError):
@@ -71,22 +73,9 @@ def _with_length(headers: Headers, length: int) -> Headers:
     return [(k, v) for k, v in headers if k.lower() != b"content-length"] + [(b"content-length", str(length).encode())]
 
 
-class _StatusObserver:
-    """Passes messages on to the server, adding the policy's headers, and remembers the status (for the journal)."""
-
-    __slots__ = ("_extra", "_send", "status")
-
-    def __init__(self, send: Send, extra: Headers) -> None:
-        self._send = send
-        self._extra = extra
-        self.status = 0  # no response (yet)
-
-    async def __call__(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.status = message["status"]
-            if self._extra:
-                message = dict(message, headers=[*message.get("headers", []), *self._extra])
-        await self._send(message)
+_TENANT = TENANT_HEADER.encode()
+_CORRELATION = CORRELATION_HEADER.encode()
+_new_request = tuple.__new__  # RequestInfo without its Python-level __new__: one per request
 
 
 class SimulatorMiddleware:
@@ -110,31 +99,49 @@ class SimulatorMiddleware:
             # Stock clients (simple-salesforce among them) post to ".../sobjects/Account/".
             path = path.rstrip("/")
             scope = dict(scope, path=path, raw_path=path.encode())
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        req = RequestInfo(scope["method"], path, headers, headers.get(TENANT_HEADER, DEFAULT_TENANT))
+        headers: dict[bytes, bytes] = dict(scope["headers"])  # one C-level pass; a repeated header keeps its last
+        found = headers.get(_TENANT)
+        tenant = DEFAULT_TENANT if found is None else found.decode("latin-1")
+        found = headers.get(_CORRELATION)
+        correlation = None if found is None else found.decode("latin-1")
+        method: str = scope["method"]
+        req: RequestInfo = _new_request(RequestInfo, (method, path, headers, tenant))
         journal = runtime.journal
-        journal_id = journal.next_id()
+        journal_id = next(journal.ids)
         started = perf_counter()
         now = runtime.clock.now()
-        refused = self._admit(runtime, req)
         policy = runtime.spec.policy
-        extra = policy.response_headers(runtime, req) if refused is None and policy is not None else []
-        if refused is None and runtime.faults.empty and runtime.settings.concurrency_limit is None:
+        refused = policy.admit(runtime, req) if policy is not None else None
+        settings = runtime.settings
+        if refused is None and settings.rate_limit_per_minute is not None:
+            refused = self._rate_limited(runtime, tenant, settings.rate_limit_per_minute)
+        extra = policy.response_headers(runtime, req) if refused is None and policy and policy.adds_headers else []
+        if refused is None and runtime.faults.empty and settings.concurrency_limit is None:
             # The hot path: no rule to fire, no slot to hold.
-            observed = _StatusObserver(send, extra)
+            status = 0
+
+            def observe(message: Message) -> Awaitable[None]:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    if extra:
+                        message = dict(message, headers=[*message.get("headers", []), *extra])
+                return send(message)
+
             try:
-                await self.app(scope, receive, observed)
+                await self.app(scope, receive, observe)
             finally:
-                journal.append(
+                journal.total += 1
+                journal.push(
                     (
                         journal_id,
                         now,
-                        req.method,
+                        method,
                         path,
                         scope.get("query_string", b""),
-                        observed.status,
-                        req.tenant,
-                        headers.get("x-correlation-id"),
+                        status,
+                        tenant,
+                        correlation,
                         perf_counter() - started,
                         None,
                     )
@@ -156,8 +163,8 @@ class SimulatorMiddleware:
                     path,
                     scope.get("query_string", b""),
                     sent[0],
-                    req.tenant,
-                    headers.get("x-correlation-id"),
+                    tenant,
+                    correlation,
                     perf_counter() - started,
                     FaultFiring(fired[-1].id, fired[-1].kind.value, fired[-1].phase.value) if fired else None,
                 )
@@ -209,7 +216,8 @@ class SimulatorMiddleware:
             await self._run(scope, receive, send, extra, sent)
             return
         operation = self._operation_of(scope) if faults.uses_operations else None
-        facts = RequestFacts(req.method, req.path, req.headers, req.tenant, operation)
+        decoded = {name.decode("latin-1"): value.decode("latin-1") for name, value in req.headers.items()}
+        facts = RequestFacts(req.method, req.path, decoded, req.tenant, operation)
         firing = faults.fire(facts, FaultPhase.BEFORE, now)
         if firing is not None:
             fired.append(firing)
@@ -231,16 +239,9 @@ class SimulatorMiddleware:
         await self._after(runtime, after, send, buffered, extra, sent)
 
     @staticmethod
-    def _admit(runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
-        policy = runtime.spec.policy
-        if policy is not None:
-            refused = policy.admit(runtime, req)
-            if refused is not None:
-                return refused
-        limit = runtime.settings.rate_limit_per_minute
-        if limit is not None and not runtime.limits.rate.allow(req.tenant, limit, monotonic()):
-            return runtime.spec.throttle()
-        return None
+    def _rate_limited(runtime: SimRuntime[Any, Any], tenant: str, limit: int) -> VendorError | None:
+        """The vendor's throttle when the tenant is over its per-minute rate, else None (counting this request)."""
+        return None if runtime.limits.rate.allow(tenant, limit, monotonic()) else runtime.spec.throttle()
 
     def _operation_of(self, scope: Scope) -> str | None:
         """The request's operationId, from the app's own OpenAPI document (built once)."""

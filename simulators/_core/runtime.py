@@ -61,16 +61,23 @@ class StoreContext(Generic[SettingsT]):
 
 
 class RequestInfo(NamedTuple):
-    """A vendor request as the policies see it, before the app runs (a tuple: built on every request)."""
+    """A vendor request as the policies see it, before the app runs (a tuple: built on every request).
+
+    ``headers`` are the server's raw ones, by lower-case name (``b"authorization"``), undecoded: a policy
+    decodes the one or two it reads.
+    """
 
     method: str
     path: str
-    headers: Mapping[str, str]
+    headers: Mapping[bytes, bytes]
     tenant: str
 
 
 class RequestPolicy(Protocol):
     """Vendor-wide checks around every vendor request: auth, quotas, usage headers."""
+
+    adds_headers: bool
+    """Whether :meth:`response_headers` can return anything (when False the middleware does not call it)."""
 
     def admit(self, runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
         """An error to return instead of running the request, or None to go on."""

@@ -66,6 +66,11 @@ class TokenStore:
         self._access[token.access_token] = token
         return token
 
+    def expiry(self, access_token: str) -> datetime | None:
+        """When an issued token expires, or None for a token not issued here."""
+        token = self._access.get(access_token)
+        return None if token is None else token.expires_at
+
     def status(self, access_token: str, now: datetime) -> TokenStatus:
         """Whether a token was issued here and is still valid."""
         token = self._access.get(access_token)

@@ -41,6 +41,8 @@ def limit_info(used: int, limit: int) -> str:
 class CrmRequestPolicy:
     """Version window (410 below, 404 above), then bearer token (401), then the daily allocation (403)."""
 
+    adds_headers = True  # Sforce-Limit-Info
+
     def __init__(self) -> None:
         self._auth = BearerTokenPolicy(
             lambda: InvalidSessionId("Session expired or invalid"), public_paths=(VERSIONS_PATH,)
