@@ -13,7 +13,8 @@ import fnmatch
 import itertools
 import math
 import random
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -154,22 +155,50 @@ class RequestFacts:
     operation: str | None = None
 
 
-def _matches(match: FaultMatch, req: RequestFacts) -> bool:
-    if match.method not in (None, "*"):
-        methods = match.method if isinstance(match.method, list) else [match.method]
-        if req.method not in methods:
+@dataclass(slots=True, frozen=True)
+class _Compiled:
+    """A rule's match, compiled once when the rule is installed (globs become regular expressions)."""
+
+    rule: FaultRule
+    methods: frozenset[str] | None
+    path: Callable[[str], re.Match[str] | None] | None
+    tenant: str | None
+    operation: str | None
+    headers: tuple[tuple[str, Callable[[str], re.Match[str] | None]], ...]
+
+    @classmethod
+    def of(cls, rule: FaultRule) -> _Compiled:
+        match = rule.match
+        method = match.method
+        methods = None if method in (None, "*") else frozenset(method if isinstance(method, list) else [method])
+        return cls(
+            rule,
+            methods,
+            None if match.path == "*" else _glob(match.path),
+            match.tenant,
+            match.operation,
+            tuple((name.lower(), _glob(pattern)) for name, pattern in match.headers.items()),
+        )
+
+    def matches(self, req: RequestFacts) -> bool:
+        """Whether the request matches (the same answer as ``fnmatch.fnmatchcase`` on every glob)."""
+        if self.methods is not None and req.method not in self.methods:
             return False
-    if match.tenant is not None and match.tenant != req.tenant:
-        return False
-    if match.operation is not None and match.operation != req.operation:
-        return False
-    if match.path != "*" and not fnmatch.fnmatchcase(req.path, match.path):
-        return False
-    for name, pattern in match.headers.items():
-        value = req.headers.get(name.lower())
-        if value is None or not fnmatch.fnmatchcase(value, pattern):
+        if self.path is not None and self.path(req.path) is None:
             return False
-    return True
+        if self.tenant is not None and self.tenant != req.tenant:
+            return False
+        if self.operation is not None and self.operation != req.operation:
+            return False
+        for name, pattern in self.headers:
+            value = req.headers.get(name)
+            if value is None or pattern(value) is None:
+                return False
+        return True
+
+
+def _glob(pattern: str) -> Callable[[str], re.Match[str] | None]:
+    return re.compile(fnmatch.translate(pattern)).match
 
 
 def _active(rule: FaultRule, now: datetime | None) -> bool:
@@ -184,8 +213,21 @@ class FaultEngine:
         self._rng = rng
         self._rules: dict[str, FaultRule] = {}
         self._ids = itertools.count(1)
+        self._compiled: dict[FaultPhase, list[_Compiled]] = {phase: [] for phase in FaultPhase}
         self.empty = True
         """True when no rule is installed (the hot path skips all fault work): an attribute, read per request."""
+        self.uses_headers = False
+        """Whether any rule matches on a header (the middleware then decodes the request's headers)."""
+        self.uses_operations = False
+        """Whether any rule matches on an operationId (the middleware then resolves it)."""
+
+    def _changed(self) -> None:
+        """Recompile after the rules changed (rules are matched in insertion order, per phase)."""
+        rules = list(self._rules.values())
+        self._compiled = {phase: [_Compiled.of(r) for r in rules if r.phase is phase] for phase in FaultPhase}
+        self.empty = not rules
+        self.uses_headers = any(r.match.headers for r in rules)
+        self.uses_operations = any(r.match.operation is not None for r in rules)
 
     def reseed(self, rng: random.Random) -> None:
         """Use a new RNG (after ``/__admin/seed``)."""
@@ -198,38 +240,34 @@ class FaultEngine:
             rule_id = f"fault-{next(self._ids)}"
         rule = FaultRule(**{**rule_in.model_dump(), "id": rule_id})
         self._rules[rule_id] = rule
-        self.empty = False
+        self._changed()
         return rule
 
     def remove(self, rule_id: str) -> bool:
         """Remove a rule; False if there was none."""
         removed = self._rules.pop(rule_id, None) is not None
-        self.empty = not self._rules
+        self._changed()
         return removed
 
     def clear(self) -> None:
         """Remove every rule."""
         self._rules.clear()
-        self.empty = True
+        self._changed()
 
     def rules(self) -> list[FaultRule]:
         """Installed rules in insertion order."""
         return list(self._rules.values())
 
-    @property
-    def uses_operations(self) -> bool:
-        """Whether any rule matches on an operationId (the middleware then resolves it)."""
-        return any(r.match.operation is not None for r in self._rules.values())
-
     def may_fire(self, req: RequestFacts, phase: FaultPhase, now: datetime | None = None) -> bool:
         """Whether any active rule of this phase matches (without drawing or counting)."""
-        return any(r.phase is phase and _active(r, now) and _matches(r.match, req) for r in self._rules.values())
+        return any(_active(c.rule, now) and c.matches(req) for c in self._compiled[phase])
 
     def fire(self, req: RequestFacts, phase: FaultPhase, now: datetime | None = None) -> FaultRule | None:
         """The first active rule of this phase that matches and fires, counting matches and firings."""
-        for rule in self._rules.values():
-            if rule.phase is not phase or not _matches(rule.match, req):
+        for compiled in self._compiled[phase]:
+            if not compiled.matches(req):
                 continue
+            rule = compiled.rule
             if not _active(rule, now):
                 continue
             rule.matched += 1

@@ -216,7 +216,11 @@ class SimulatorMiddleware:
             await self._run(scope, receive, send, extra, sent)
             return
         operation = self._operation_of(scope) if faults.uses_operations else None
-        decoded = {name.decode("latin-1"): value.decode("latin-1") for name, value in req.headers.items()}
+        decoded = (
+            {name.decode("latin-1"): value.decode("latin-1") for name, value in req.headers.items()}
+            if faults.uses_headers
+            else {}
+        )
         facts = RequestFacts(req.method, req.path, decoded, req.tenant, operation)
         firing = faults.fire(facts, FaultPhase.BEFORE, now)
         if firing is not None:

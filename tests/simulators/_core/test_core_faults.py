@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from simulators._core.faults import FaultEngine, FaultKind, FaultPhase, FaultRuleIn, RequestFacts
@@ -263,3 +266,21 @@ def test_as_list_is_json_ready() -> None:
     }
     assert doc["window"] is None
     assert (doc["matched"], doc["fired"]) == (0, 0)
+
+
+GLOB_CHARS = st.sampled_from(["a", "b", "/", ".", "-", "*", "?", "[ab]", "[!a]", "eid:", "timeBill"])
+TEXT_CHARS = st.sampled_from(["a", "b", "/", ".", "-", "*", "?", "[", "]", "eid:", "timeBill", "\n"])
+
+
+@given(
+    pattern=st.lists(GLOB_CHARS, max_size=8).map("".join),
+    path=st.lists(TEXT_CHARS, max_size=10).map("".join),
+    header=st.lists(TEXT_CHARS, max_size=6).map("".join),
+)
+def test_compiled_globs_match_exactly_what_fnmatch_matches(pattern: str, path: str, header: str) -> None:
+    engine = _engine()
+    engine.add(_rule(match={"path": pattern or "*", "headers": {"X-Key": pattern}}))
+    req = _req(path=path, headers={"x-key": header})
+    expected = fnmatch.fnmatchcase(path, pattern or "*") and fnmatch.fnmatchcase(header, pattern)
+    assert engine.may_fire(req, FaultPhase.BEFORE) is expected
+    assert _fires(engine, req) is expected
