@@ -9,7 +9,8 @@ cause is fixed) or holds it (a customer on credit hold):
    first day of the first open period, the original date kept in the memo (``period_policy``);
 3. credit check: a customer on credit hold parks the posting until the hold lifts (``credit_policy``);
 4. idempotent posting: ``PUT <record>/eid:<source id>`` (``psa-te-<id>``, ``psa-ex-<id>``);
-5. sync back: an external reference on the PSA record (a separate work item, enqueued with the posting).
+5. sync back: an external reference on the PSA record (a separate work item, enqueued with the posting;
+   due write-backs go to the PSA together, ``sync_batch_size`` per call).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from harness.orchestrator.clients.erp import ErpClient
-from harness.orchestrator.clients.psa import PsaClient
+from harness.orchestrator.clients.http import PermanentError
+from harness.orchestrator.clients.psa import PsaClient, SyncedPosting
 from harness.orchestrator.ledger import Ledger, NewWork, WorkItem
 from harness.orchestrator.references import References, first_open_after, period_of
 from harness.orchestrator.settings import OrchestratorSettings
@@ -194,6 +196,23 @@ class Pipeline:
         p = item.payload
         await self.psa.mark_synced(p["subject_type"], p["subject_id"], p["model"], p["ref"], item.correlation_id)
         self.ledger.complete(item)
+
+    async def mark_synced_many(self, items: list[WorkItem]) -> list[WorkItem]:
+        """Write several postings back in one PSA call; returns the items left to write back one by one.
+
+        The PSA takes the batch all or none: when it refuses it (a record deleted since, say), each item is
+        written back on its own so that only the one at fault is refused.
+        """
+        postings: list[SyncedPosting] = [
+            (p["subject_type"], p["subject_id"], p["model"], p["ref"]) for p in (item.payload for item in items)
+        ]
+        try:
+            await self.psa.mark_synced_many(postings, f"p2c-sync-{items[0].id}-{len(items)}")
+        except PermanentError:
+            return items
+        for item in items:
+            self.ledger.complete(item)
+        return []
 
     async def _post(self, record_type: str, external_id: str, body: dict[str, object], corr: str) -> str:
         if self.settings.posting_mode == "create" or self.settings.defect("no-idempotency"):

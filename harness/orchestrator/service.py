@@ -83,9 +83,12 @@ class Orchestrator:
         self.refs = References(self.psa, self.erp, self.ledger, ttl_s=settings.reference_ttl_s)
         self.pipeline = Pipeline(settings, self.psa, self.erp, self.refs, self.ledger)
         self._rng = random.Random(settings.seed)
-        self._erp_slots = asyncio.Semaphore(settings.erp_concurrency)
         self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        """Set when there is new work (or the loop should stop): the loop's pause ends early."""
         self._next_hold_check = 0.0
+        self._backlog = False
+        """The last round was full: more work is due."""
         self.polls = 0
         self.sweeps = 0
         self.last_error: str | None = None
@@ -99,6 +102,7 @@ class Orchestrator:
     def stop(self) -> None:
         """Ask the loop to stop after the current round."""
         self._stopping.set()
+        self._wake.set()
 
     def replay(self, reason: str | None = None) -> int:
         """Replay dead letters once their cause is fixed: forget cached facts first (a reopened period)."""
@@ -111,9 +115,12 @@ class Orchestrator:
         try:
             while not self._stopping.is_set():
                 busy = await self.step()
+                if self._backlog:  # due work is waiting: read the feed and carry on without pausing
+                    await asyncio.sleep(0)
+                    continue
                 delay = self.settings.poll_interval_s if busy else self.settings.idle_poll_interval_s
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
         finally:
             if sweeper is not None:
                 sweeper.cancel()
@@ -146,12 +153,16 @@ class Orchestrator:
                 ]
             )
             offset += len(page)
+            if new:
+                self._wake.set()
             if not page or offset >= total:
                 break
         return new
 
     async def step(self) -> bool:
         """One round: read the feed, look at held customers when due, work through due items."""
+        if not self._stopping.is_set():
+            self._wake.clear()  # work enqueued from here on ends the next pause
         new_events = 0
         try:
             new_events = await self.poll_feed()
@@ -165,7 +176,8 @@ class Orchestrator:
         while True:  # keep working while batches are full, but read the feed again every poll interval
             done = await self.work_due()
             worked += done
-            if done < self.settings.batch_size or self._stopping.is_set() or time.monotonic() >= until:
+            self._backlog = done >= self.settings.batch_size
+            if not self._backlog or self._stopping.is_set() or time.monotonic() >= until:
                 break
         return bool(new_events or worked)
 
@@ -230,22 +242,39 @@ class Orchestrator:
 
     # -- work -------------------------------------------------------------------------------------------------
     async def work_due(self) -> int:
-        """Run every due item (postings concurrently, under the ERP concurrency limit)."""
+        """Run every due item (postings concurrently, under the ERP concurrency limit), then commit the round.
+
+        Due write-backs go to the PSA ``sync_batch_size`` at a time. The outcomes of the round are committed in
+        one transaction before the next round asks for due items (:meth:`Ledger.deferred`).
+        """
         items = self.ledger.due(self.settings.batch_size)
-        if items:
-            await asyncio.gather(*(self._run_item(item) for item in items))
+        if not items:
+            return 0
+        size = self.settings.sync_batch_size
+        syncs = [item for item in items if item.kind == SYNC] if size > 1 else []
+        others = [item for item in items if item.kind != SYNC] if syncs else items
+        batches = [syncs[i : i + size] for i in range(0, len(syncs), size)]
+        with self.ledger.deferred():
+            await asyncio.gather(*(self._run_item(item) for item in others), *map(self._sync_batch, batches))
         return len(items)
+
+    async def _sync_batch(self, items: list[WorkItem]) -> None:
+        try:
+            alone = await self.pipeline.mark_synced_many(items) if len(items) > 1 else items
+        except TransientError as exc:
+            for item in items:
+                self._retry(item, exc)
+            return
+        await asyncio.gather(*(self._run_item(item) for item in alone))
 
     async def _run_item(self, item: WorkItem) -> None:
         try:
             if item.kind == SUBMISSION:
                 await self.pipeline.expand_submission(item)
-            elif item.kind in (TIME_BILL, EXPENSE):
-                async with self._erp_slots:
-                    if item.kind == TIME_BILL:
-                        await self.pipeline.post_time_entry(item)
-                    else:
-                        await self.pipeline.post_expense(item)
+            elif item.kind == TIME_BILL:
+                await self.pipeline.post_time_entry(item)  # the ERP client bounds its calls in flight
+            elif item.kind == EXPENSE:
+                await self.pipeline.post_expense(item)
             elif item.kind == SYNC:
                 await self.pipeline.mark_synced(item)
             else:

@@ -52,7 +52,14 @@ class OrchestratorSettings(BaseSettings):
     max_attempts: int = Field(default=8, ge=1)
     backoff_base_s: float = Field(default=0.2, gt=0)
     backoff_max_s: float = Field(default=30.0, gt=0)
-    batch_size: int = Field(default=500, ge=1, description="Work items taken per round (run concurrently).")
+    batch_size: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Work items taken per round (run concurrently; their outcomes commit together). A round holds the "
+            "write-backs of the last one beside new postings, so the PSA and the ERP work at the same time."
+        ),
+    )
     crm_concurrency: int = Field(default=2, ge=1, le=64, description="Salesforce calls in flight (project setup).")
     crm_quota_backoff_s: float = Field(
         default=300.0, gt=0, description="Wait after Salesforce's 403 REQUEST_LIMIT_EXCEEDED (a daily quota)."
@@ -86,6 +93,16 @@ class OrchestratorSettings(BaseSettings):
         ),
     )
     mark_synced: bool = Field(default=True, description="Write an external reference back on each posted PSA record.")
+    sync_batch_size: int = Field(
+        default=100,
+        ge=1,
+        le=200,
+        description=(
+            "External references written back per PSA call: above 1, the plural external_references key of "
+            "create_or_update (a convenience of the PSA simulator); 1 sends one call per posting, the form Kantata "
+            "documents."
+        ),
+    )
     defects: str = Field(
         default="",
         description=(

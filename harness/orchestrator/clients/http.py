@@ -7,6 +7,7 @@ permanent business errors carrying the vendor's code and message.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,13 +66,13 @@ class VendorHttp:
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._concurrency = concurrency
         self._session: aiohttp.ClientSession | None = None
+        self._slots = asyncio.Semaphore(concurrency)
+        """Calls in flight (waiting here is cheaper than in the connection pool's queue)."""
 
     async def _ensure(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._concurrency),
-                timeout=self._timeout,
-                json_serialize=lambda obj: orjson.dumps(obj).decode(),
+                connector=aiohttp.TCPConnector(limit=self._concurrency), timeout=self._timeout
             )
         return self._session
 
@@ -98,8 +99,15 @@ class VendorHttp:
             "Accept": "application/json",
             **(headers or {}),
         }
+        data = None
+        if json is not None:  # serialised here, once, as bytes (cheaper than the session's JSON payload)
+            data = orjson.dumps(json)
+            sent.setdefault("Content-Type", "application/json")
         try:
-            async with session.request(method, self._base + path, json=json, params=params, headers=sent) as resp:
+            async with (
+                self._slots,
+                session.request(method, self._base + path, data=data, params=params, headers=sent) as resp,
+            ):
                 raw = await resp.read()
                 status, resp_headers = resp.status, dict(resp.headers)
         except (TimeoutError, aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from harness.orchestrator.clients.http import VendorHttp
@@ -10,6 +10,19 @@ from harness.orchestrator.clients.http import VendorHttp
 API = "/api/v1"
 PER_PAGE = 200
 SERVICE_NAME = "netsuite"
+SyncedPosting = tuple[str, str, str, str]
+"""(subject type, subject id, ERP record type, ERP internal id) of a posting to write back."""
+
+
+def _reference(subject_type: str, subject_id: str, service_model: str, service_model_ref: str) -> dict[str, str]:
+    return {
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "service_name": SERVICE_NAME,
+        "service_model": service_model,
+        "service_model_ref": service_model_ref,
+        "status": "successful",
+    }
 
 
 def _records(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -113,16 +126,16 @@ class PsaClient:
         await self.http.call(
             "POST",
             f"{API}/external_references/create_or_update.json",
-            json={
-                "external_reference": {
-                    "subject_type": subject_type,
-                    "subject_id": subject_id,
-                    "service_name": SERVICE_NAME,
-                    "service_model": service_model,
-                    "service_model_ref": service_model_ref,
-                    "status": "successful",
-                }
-            },
+            json={"external_reference": _reference(subject_type, subject_id, service_model, service_model_ref)},
+            correlation_id=correlation_id,
+        )
+
+    async def mark_synced_many(self, postings: Sequence[SyncedPosting], correlation_id: str) -> None:
+        """Record several postings in one call (the plural ``external_references`` key; all or none)."""
+        await self.http.call(
+            "POST",
+            f"{API}/external_references/create_or_update.json",
+            json={"external_references": [_reference(*posting) for posting in postings]},
             correlation_id=correlation_id,
         )
 

@@ -203,7 +203,9 @@ for _api_spec in APIS:
 
 
 def _hot(api: RecordApi) -> list[HotRoute]:
-    """A record type's read by internal id and plain create, answered without FastAPI's routing (``_core.hot``)."""
+    """A record type's read by internal id, plain create and upsert by external id, answered without FastAPI's
+    routing (``_core.hot``); anything unusual (``Prefer``, an idempotency key, another content type, a body that
+    does not validate, an ``externalId`` that contradicts the URL) goes on to the FastAPI route."""
     kind, body_model = api.record_type, api.body
     assert body_model is not None
     out = TypeAdapter(api.out)
@@ -213,7 +215,8 @@ def _hot(api: RecordApi) -> list[HotRoute]:
         record = api.render(base_url(request), store, store.get(kind, params["ref"]))
         return Response(out.dump_json(record, by_alias=True), media_type="application/json")
 
-    async def create(request: Request, params: dict[str, str]) -> Response | None:
+    async def values_of(request: Request) -> dict[str, Any] | None:
+        """The domain values of a plain synchronous JSON write, or None for the FastAPI route."""
         headers = request.headers
         if "prefer" in headers or "x-netsuite-idempotency-key" in headers:
             return None  # async execution and idempotency keys: the FastAPI route
@@ -226,12 +229,35 @@ def _hot(api: RecordApi) -> list[HotRoute]:
             body = body_model.model_validate(doc)
         except ValidationError:
             return None  # the FastAPI route renders NetSuite's error
-        store, values, located = store_of(request), to_values(body), _located(request, kind)
-        return execute(request, lambda: located(store.create(kind, values)), None, None)
+        return to_values(body)
+
+    async def create(request: Request, params: dict[str, str]) -> Response | None:
+        values = await values_of(request)
+        if values is None:
+            return None
+        record = store_of(request).create(kind, values)
+        return _written(record_href(base_url(request), kind, record.id))
+
+    async def upsert(request: Request, params: dict[str, str]) -> Response | None:
+        values = await values_of(request)
+        external_id = params["external_id"]
+        if values is None or values.get("externalId") not in (None, external_id):
+            return None
+        record = store_of(request).upsert(kind, external_id, values)[0]
+        return _written(record_href(base_url(request), kind, record.id))
 
     path = re.escape(f"{RECORD_BASE}/{kind}")
-    return [hot_route("GET", path + r"/(?P<ref>[0-9]{1,10})", read), hot_route("POST", path, create)]
+    return [
+        hot_route("GET", path + r"/(?P<ref>[0-9]{1,10})", read),
+        hot_route("POST", path, create),
+        hot_route("PUT", path + r"/eid:(?P<external_id>[A-Za-z0-9_\-]{1,255})", upsert),
+    ]
+
+
+def _written(location: str) -> Response:
+    """A synchronous write's answer, as :func:`execute` gives it: 204 with the record's URL in ``Location``."""
+    return Response(status_code=204, headers={"Location": location})
 
 
 HOT: list[HotRoute] = _hot(APIS[0])
-"""timeBill (the orchestrator's postings): read by id and create."""
+"""timeBill (the orchestrator's postings): read by id, create, and upsert by external id."""

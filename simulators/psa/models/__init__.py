@@ -6,6 +6,7 @@ Synchronous and free of FastAPI; time comes only from the simulated clock, event
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -37,6 +38,23 @@ _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
 }
 
 
+_heap_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Move everything alive now (imports, the app, the first seeded world) out of the cyclic GC's reach, once.
+
+    A full collection walks every tracked object; with the import graph and a world in the heap it takes tens
+    of milliseconds, and requests that keep records trigger one every few thousand calls. Frozen once per
+    process, at the first world load (before a server listens), collections walk only what came later. Only
+    once: a frozen object that becomes cyclic garbage is never freed, and tests build many apps.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
+
+
 class PsaStore(BillingStore, StoryStore, ReferenceStore):
     """All records of one tenant, with Kantata's staffing, approval and billing rules."""
 
@@ -45,6 +63,7 @@ class PsaStore(BillingStore, StoryStore, ReferenceStore):
         from simulators.psa.factories import load_world
 
         load_world(self, world)
+        freeze_startup_heap()
 
     def snapshot(self) -> dict[str, Any]:
         """Every record, per type, in id order, JSON-ready."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +23,10 @@ EVENT_TABLES = {
     "Participation": "participations",
 }
 """The table of each event subject type."""
+MAX_BULK_REFERENCES = 200
+"""References one ``create_or_update`` call takes with the plural key (a simulator convenience, see FIDELITY.md)."""
+ReferenceKey = tuple[str, int, str]
+"""(subject type, subject id, service name): at most one reference each."""
 REFERENCE_FILTERS = (
     "subject_id",
     "service_name",
@@ -58,13 +62,58 @@ class ReferenceStore(StoreBase):
         Raises:
             ValidationError: an unsupported subject type, a missing subject, or a blank service field.
         """
-        subject_type = str(data.get("subject_type") or "")
-        table = subject_table(subject_type)
-        subject_id = data.get("subject_id")
-        if subject_id is None or subject_id not in self.tables[table]:
-            raise ValidationError(f"{subject_type} {subject_id} does not exist", field="subject_id")
-        fields = {k: v for k, v in data.items() if k not in ("subject_type", "subject_id")}
-        return self.upsert_reference(subject_type, int(subject_id), fields)
+        return self.create_or_update_references([data])[0]
+
+    def create_or_update_references(self, items: Sequence[Mapping[str, Any]]) -> list[ExternalReference]:
+        """Create or update several references, all or none (each is checked before any is written).
+
+        Raises:
+            ValidationError: more than :data:`MAX_BULK_REFERENCES` or none, an unsupported subject type, a missing
+                subject, or a blank service field.
+        """
+        if len(items) > MAX_BULK_REFERENCES:
+            raise ValidationError(
+                f"Cannot create or update more than {MAX_BULK_REFERENCES} external references at once",
+                field="external_references",
+            )
+        if not items:
+            raise ValidationError("No external references given", field="external_references")
+        for data in items:
+            subject_type = str(data.get("subject_type") or "")
+            table = subject_table(subject_type)
+            subject_id = data.get("subject_id")
+            if subject_id is None or subject_id not in self.tables[table]:
+                raise ValidationError(f"{subject_type} {subject_id} does not exist", field="subject_id")
+            self.check_reference(data)
+        now = self.now()
+        index = self._reference_index()
+        written = []
+        for data in items:
+            fields = {k: v for k, v in data.items() if k not in ("subject_type", "subject_id")}
+            key = (str(data["subject_type"]), int(data["subject_id"]), str(fields["service_name"]))
+            ref = index.get(key)
+            if ref is None:
+                ref = self.insert("external_references", _new_reference(key, fields, now))
+                index[key] = ref
+            else:
+                for name, value in fields.items():
+                    if name != "service_name" and value is not None:
+                        setattr(ref, name, value)
+                ref.updated_at = ref.last_synced_at = now
+            written.append(ref)
+        self.cache["external_references"] = index  # inserting dropped it; it is up to date
+        return written
+
+    def _reference_index(self) -> dict[ReferenceKey, ExternalReference]:
+        """Every reference by (subject type, subject id, service name); rebuilt after other writes of the table."""
+        rows = self.tables["external_references"]
+        index: dict[ReferenceKey, ExternalReference] | None = self.cache.get("external_references")
+        if index is None or len(index) != len(rows):
+            index = {}
+            for r in rows.values():  # the first of any duplicates (a seeded state) is the one updated
+                index.setdefault((r.subject_type, r.subject_id, r.service_name), r)
+            self.cache["external_references"] = index
+        return index
 
     def subject_of(self, ref: ExternalReference) -> Any:
         """The object a reference is on, if it still exists (``include=subject``)."""
@@ -74,6 +123,7 @@ class ReferenceStore(StoreBase):
         """Hard-delete an external reference."""
         found: ExternalReference = self.get("external_references", ref)
         del self.tables["external_references"][found.id]
+        self.cache.pop("external_references", None)
 
     # -- subscribed events ----------------------------------------------------------------------------------
     def list_events(
@@ -111,3 +161,24 @@ class ReferenceStore(StoreBase):
         table = EVENT_TABLES.get(event.subject_type)
         key = int(event.subject_id) if event.subject_id.isdigit() else None
         return self.tables[table].get(key) if table is not None and key is not None else None
+
+
+def _new_reference(key: ReferenceKey, fields: Mapping[str, Any], now: datetime) -> ExternalReference:
+    """A new reference (its id is allocated when it is inserted), as ``StoreBase.upsert_reference`` builds it."""
+    subject_type, subject_id, service_name = key
+    return ExternalReference(
+        id=0,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        service_name=service_name,
+        service_model=str(fields["service_model"]),
+        service_model_ref=str(fields["service_model_ref"]),
+        created_at=now,
+        updated_at=now,
+        last_synced_at=now,
+        status=fields.get("status") or "pending",
+        external_link=fields.get("external_link"),
+        external_status=fields.get("external_status"),
+        external_message=fields.get("external_message"),
+        locked=bool(fields.get("locked") or False),
+    )

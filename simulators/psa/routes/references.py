@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from simulators.psa.exceptions import ValidationError
 from simulators.psa.routes.common import API, ERRORS, Listing, Showing, ok, route, store
 from simulators.psa.routes.envelope import listed, shown
 from simulators.psa.schemas.envelopes import ExternalReferencesEnvelope
@@ -58,10 +59,23 @@ async def list_references(
     operation_id="createOrUpdateExternalReference",
 )
 async def create_or_update_reference(request: Request, body: ExternalReferenceBody, params: Showing) -> Response:
-    """Create the reference of ``service_name`` on an object, or update it (one per service and object)."""
+    """Create the reference of ``service_name`` on an object, or update it (one per service and object).
+
+    ``external_references`` (a list, up to 200) writes several at once, all or none: a simulator convenience
+    for integrations that write back in bulk; Kantata documents the singular ``external_reference`` only.
+    """
+    if body.external_reference is not None and body.external_references is not None:
+        raise ValidationError(
+            "Send either external_reference or external_references, not both", field="external_references"
+        )
     s = store(request)
-    data = body.external_reference.model_dump(exclude_none=True)
-    return shown(s, KEY, [s.create_or_update_reference(data)], params)
+    if body.external_references is not None:
+        items = [item.model_dump(exclude_none=True) for item in body.external_references]
+        return shown(s, KEY, s.create_or_update_references(items), params)
+    if body.external_reference is None:
+        blank = "is invalid" if "external_reference" in body.model_fields_set else "can't be blank"
+        raise ValidationError(f"External reference {blank}", field="external_reference")
+    return shown(s, KEY, [s.create_or_update_reference(body.external_reference.model_dump(exclude_none=True))], params)
 
 
 @route(router, "DELETE", "/external_references/{reference_id}", status_code=204, operation_id="deleteExternalReference")

@@ -44,9 +44,12 @@ class ExternalReferenceUpsertIn(ExternalReferenceIn):
 
 
 class ExternalReferenceBody(_In):
-    """``{"external_reference": {...}}``."""
+    """``{"external_reference": {...}}`` or, in bulk (up to 200, all or none), ``{"external_references": [...]}``."""
 
-    external_reference: ExternalReferenceUpsertIn
+    external_reference: ExternalReferenceUpsertIn | None = None
+    external_references: list[ExternalReferenceUpsertIn] | None = Field(
+        default=None, description="A simulator convenience (Kantata documents the singular key only): up to 200."
+    )
 
 
 # -- workspaces, participations, stories ---------------------------------------------------------------------

@@ -146,3 +146,65 @@ def test_references_on_every_supported_subject_and_their_includes(psa: Any, clie
     assert ws["workspaces"]["2001"]["external_reference_ids"] == ["1"]
     user = client.get(f"{API}/users/{part['user_id']}.json", params={"include": "external_references"}).json()
     assert user["external_references"]["2"]["service_model"] == "employee"
+
+
+def _refs(*items: dict[str, Any]) -> dict[str, Any]:
+    return {"external_references": [item["external_reference"] for item in items]}
+
+
+def test_bulk_create_or_update_writes_each_reference_once(psa: Any, client: TestClient, rows: Any) -> None:
+    a, b = psa.approved(psa.participation(), psa.entry(psa.participation()), psa.entry(psa.participation()))
+    client.post(UPSERT, json=_ref("TimeEntry", a["id"], service_model_ref="TB-1", status="pending"))
+    written = rows(
+        client.post(
+            UPSERT,
+            json=_refs(
+                _ref("TimeEntry", a["id"], service_model_ref="TB-1", status="successful"),
+                _ref("TimeEntry", b["id"], service_model_ref="TB-2", status="successful"),
+                _ref("TimeEntry", b["id"], service_model_ref="TB-3", status="successful"),  # the same one again
+            ),
+        )
+    )
+    assert [(r["id"], r["subject_id"], r["service_model_ref"], r["status"]) for r in written] == [
+        ("1", a["id"], "TB-1", "successful"),
+        ("2", b["id"], "TB-3", "successful"),
+        ("2", b["id"], "TB-3", "successful"),
+    ]
+    listed = client.get(f"{API}/external_references.json", params={"subject_type": "TimeEntry"}).json()
+    assert listed["count"] == 2
+
+
+def test_bulk_create_or_update_is_all_or_none(psa: Any, client: TestClient, refused: Any) -> None:
+    (entry,) = psa.approved(psa.participation())
+    body = _refs(_ref("TimeEntry", entry["id"]), _ref("TimeEntry", 99))
+    refused(client.post(UPSERT, json=body), 422, "validation", "TimeEntry 99 does not exist", "subject_id")
+    assert client.get(f"{API}/external_references.json", params={"subject_type": "TimeEntry"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "field"),
+    [
+        ({"external_references": []}, "No external references given", "external_references"),
+        (
+            _refs(*[_ref("Workspace", 2001)] * 201),
+            "Cannot create or update more than 200 external references at once",
+            "external_references",
+        ),
+        (
+            _ref("Workspace", 2001) | _refs(_ref("Workspace", 2001)),
+            "Send either external_reference or external_references, not both",
+            "external_references",
+        ),
+        ({}, "External reference can't be blank", "external_reference"),
+        ({"external_reference": None}, "External reference is invalid", "external_reference"),
+        (
+            _refs(_ref("Workspace", 2001), _ref("Workspace", 2001, service_name="")),
+            "Service name can't be blank",
+            "service_name",
+        ),
+    ],
+)
+def test_bulk_reference_validation(
+    client: TestClient, refused: Any, body: dict[str, Any], message: str, field: str
+) -> None:
+    refused(client.post(UPSERT, json=body), 422, "validation", message, field)
