@@ -159,15 +159,23 @@ class Fleet:
             self.run_dir / f"{system}.log",
             verify=verify,
         )
+        svc.log_path.unlink(missing_ok=True)  # one run's log per run folder
         self.services[system] = svc
         return svc
 
     def add_orchestrator(self, port: int, env: Mapping[str, str] | None = None) -> Service:
         """Declare the reference orchestrator, wired to the declared simulators."""
+        ledger = self.run_dir / "orchestrator.sqlite"
+        if not (env or {}).get("ORCH_DB_PATH"):
+            # The simulators start from a freshly seeded world, so a ledger left in a reused run folder would
+            # hold a previous run's inbox and postings (same seed, same ids) and silently skip this run's work.
+            for suffix in ("", "-wal", "-shm"):
+                ledger.with_name(ledger.name + suffix).unlink(missing_ok=True)
+        (self.run_dir / "orchestrator.log").unlink(missing_ok=True)
         cfg = {
             "ORCH_PORT": str(port),
             "ORCH_SEED": str(self.seed),
-            "ORCH_DB_PATH": str(self.run_dir / "orchestrator.sqlite"),
+            "ORCH_DB_PATH": str(ledger),
             **{f"ORCH_{s.upper()}_URL": self.services[s].url for s in SYSTEMS if s in self.services},
             **(env or {}),
         }

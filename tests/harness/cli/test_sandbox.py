@@ -103,3 +103,19 @@ def test_a_tls_fleet_serves_https_that_the_local_ca_verifies(tmp_path: Path, mon
             assert health["system"] == system
         with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
             httpx.get(f"{fleet.url('erp')}/__admin/health", trust_env=False, verify=True)
+
+
+def test_a_fleet_in_a_reused_run_folder_starts_its_orchestrator_on_a_fresh_ledger(tmp_path: Path) -> None:
+    """Same seed, same ids: a previous run's ledger would mark this run's work as already done."""
+    import sqlite3
+
+    from harness.fleet import running_fleet
+
+    (tmp_path / "orchestrator.sqlite").write_bytes(b"a previous run's ledger")
+    (tmp_path / "orchestrator.sqlite-wal").write_bytes(b"")
+    (tmp_path / "orchestrator.log").write_text("a previous run's log\n")
+    with running_fleet(profile="small", run_dir=tmp_path) as fleet:
+        assert httpx.get(fleet.url("orchestrator") + "/health", trust_env=False).status_code == 200
+    with sqlite3.connect(tmp_path / "orchestrator.sqlite") as db:
+        assert db.execute("select count(*) from postings").fetchone() == (0,)
+    assert "a previous run's log" not in (tmp_path / "orchestrator.log").read_text()
