@@ -16,11 +16,11 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import uuid
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import NoneType
 from typing import Any
 
 from simulators._core.events import Event
@@ -28,7 +28,7 @@ from simulators._core.rng import make_rng
 from simulators._core.runtime import StoreContext
 from simulators.crm.exceptions import InvalidReplayId, NotFound
 from simulators.crm.schema import Schema
-from simulators.crm.settings import CrmSettings
+from simulators.crm.settings import ChangeEventSettings, CrmSettings
 from simulators.crm.transactions import Change, Transaction
 
 ALL_CHANNEL = "/data/ChangeEvents"
@@ -61,6 +61,10 @@ def _cdc_datetime(value: datetime) -> str:
     return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
 
 
+_AS_IS = frozenset({str, bool, int, NoneType})
+"""Value types a change event carries unchanged."""
+
+
 def _cdc_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
@@ -76,6 +80,13 @@ def _schema_id(event_name: str) -> str:
     """A stable, opaque Avro schema id per event type (22 URL-safe characters, like Salesforce's)."""
     digest = hashlib.blake2b(event_name.encode(), digest_size=16).digest()
     return base64.urlsafe_b64encode(digest).decode()[:22]
+
+
+def _uuid4(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` without building the object (two per published event)."""
+    bits = (bits & ~(0xC000 << 48) | 0x8000 << 48) & ~(0xF000 << 64) | 4 << 76
+    text = f"{bits:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def replay_id_of(event: Event) -> int:
@@ -96,38 +107,29 @@ class ChangeCapture:
     def publish(self, tx: Transaction, schema: Schema) -> int:
         """Emit the change events of a committed transaction; returns how many were emitted."""
         cfg = self._ctx.settings().change_events
-        selected = set(cfg.entities)
-        groups: dict[Hashable, _Group] = {}
-        counts: dict[str, int] = {}
-        overflow: list[str] = []
-        for n, change in enumerate(tx.changes):
-            if change.type not in selected:
-                continue
-            counts[change.type] = counts.get(change.type, 0) + 1
-            if counts[change.type] > cfg.overflow_threshold:
-                if change.type not in overflow:
-                    overflow.append(change.type)
-                continue
-            key: Hashable = (change.type, change.kind, frozenset(change.values.items())) if cfg.merge else n
-            groups.setdefault(key, _Group(change)).record_ids.append(change.record_id)
-        if not groups and not overflow:
-            return 0
-        now = self._ctx.clock.now()
+        if len(tx.changes) == 1:  # one saved record (most REST calls): nothing to merge, no overflow
+            change = tx.changes[0]
+            if change.type not in cfg.entities:
+                return 0
+            headers: list[tuple[Change | None, list[str], str | None]] = [(change, [change.record_id], None)]
+            fresh = True  # the record id list is this event's own
+        else:
+            headers = self._grouped(tx.changes, cfg)
+            if not headers:
+                return 0
+            fresh = False
+        commit_timestamp = int(self._ctx.clock.now().timestamp() * 1000)
         self._commit_number += 1 + self._rng.randrange(50)
-        transaction_key = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-        headers: list[tuple[Change | None, list[str], str | None]] = [
-            (g.change, g.record_ids, None) for g in groups.values()
-        ]
-        headers += [(None, [], name) for name in overflow]
+        transaction_key = _uuid4(self._rng.getrandbits(128))
         for sequence, (item, record_ids, overflowed) in enumerate(headers, start=1):
             header = {
                 "entityName": item.type if item is not None else str(overflowed),
-                "recordIds": list(record_ids),
+                "recordIds": record_ids if fresh else list(record_ids),
                 "changeType": "GAP_OVERFLOW",
                 "changeOrigin": tx.origin,
                 "transactionKey": transaction_key,
                 "sequenceNumber": sequence,
-                "commitTimestamp": int(now.timestamp() * 1000),
+                "commitTimestamp": commit_timestamp,
                 "commitNumber": self._commit_number,
                 "commitUser": item.user if item is not None else tx.user,
                 "nulledFields": [],
@@ -142,9 +144,31 @@ class ChangeCapture:
                     if item.kind == "UPDATE":
                         header["changedFields"] = list(item.values)
                         header["nulledFields"] = [k for k, v in item.values.items() if v is None]
-                    body.update({k: _cdc_value(v) for k, v in item.values.items()})
+                    for k, v in item.values.items():
+                        body[k] = v if type(v) in _AS_IS else _cdc_value(v)
             self._emit(schema, str(header["entityName"]), record_ids, body)
         return len(headers)
+
+    @staticmethod
+    def _grouped(changes: list[Change], cfg: ChangeEventSettings) -> list[tuple[Change | None, list[str], str | None]]:
+        """(change, its records, None) per event, identical changes merged, then (None, [], entity) per overflow."""
+        groups: dict[Hashable, _Group] = {}
+        counts: dict[str, int] = {}
+        overflow: list[str] = []
+        for n, change in enumerate(changes):
+            if change.type not in cfg.entities:
+                continue
+            counts[change.type] = counts.get(change.type, 0) + 1
+            if counts[change.type] > cfg.overflow_threshold:
+                if change.type not in overflow:
+                    overflow.append(change.type)
+                continue
+            key: Hashable = (change.type, change.kind, frozenset(change.values.items())) if cfg.merge else n
+            groups.setdefault(key, _Group(change)).record_ids.append(change.record_id)
+        headers: list[tuple[Change | None, list[str], str | None]] = [
+            (g.change, g.record_ids, None) for g in groups.values()
+        ]
+        return headers + [(None, [], name) for name in overflow]
 
     def _emit(self, schema: Schema, entity: str, record_ids: list[str], body: dict[str, Any]) -> None:
         obj = schema.objects.get(entity)
@@ -153,7 +177,7 @@ class ChangeCapture:
         payload = {
             "schema": _schema_id(event_name),
             "payload": body,
-            "event": {"replayId": self._replay, "EventUuid": str(uuid.UUID(int=self._rng.getrandbits(128), version=4))},
+            "event": {"replayId": self._replay, "EventUuid": _uuid4(self._rng.getrandbits(128))},
         }
         self._ctx.events.emit(event_name, entity, record_ids[0] if record_ids else "", payload)
 

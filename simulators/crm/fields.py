@@ -116,10 +116,39 @@ class ObjectDef:
     deletable: bool = True
     _lower: dict[str, FieldDef] = field(default_factory=dict, compare=False, repr=False)
     _relationships: dict[str, FieldDef] = field(default_factory=dict, compare=False, repr=False)
+    blank: dict[str, Any] = field(init=False, compare=False, repr=False)
+    """Every field's value before anything is written (:meth:`FieldDef.empty`), in describe() order."""
+    required_fields: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    """The names of the required fields."""
+    lookups: tuple[FieldDef, ...] = field(init=False, compare=False, repr=False)
+    """The reference fields."""
+    unique_fields: tuple[FieldDef, ...] = field(init=False, compare=False, repr=False)
+    """The fields whose values must be unique."""
+    audited: bool = field(init=False, compare=False, repr=False)
+    """Whether saves stamp ``LastModifiedDate``, ``LastModifiedById`` and ``SystemModstamp``."""
+    owned: bool = field(init=False, compare=False, repr=False)
+    """Whether records have an ``OwnerId`` (the saving user, unless the body names another)."""
+    priced: bool = field(init=False, compare=False, repr=False)
+    """Whether records have a ``CurrencyIsoCode`` (USD, unless the body names another)."""
+    event_name: str = field(init=False, compare=False, repr=False)
+    """The change event entity: ``AccountChangeEvent``, ``Project__ChangeEvent`` for ``Project__c``."""
 
     def __post_init__(self) -> None:
         self._lower.update({f.name.lower(): f for f in self.fields})
         self._relationships.update({f.relationship.lower(): f for f in self.fields if f.relationship})
+        # Derived once per type: a save reads them on every record.
+        derived = {
+            "blank": {f.name: f.empty() for f in self.fields},
+            "required_fields": tuple(f.name for f in self.fields if f.required),
+            "lookups": tuple(f for f in self.fields if f.reference_to),
+            "unique_fields": tuple(f for f in self.fields if f.unique),
+            "audited": "lastmodifieddate" in self._lower,
+            "owned": "ownerid" in self._lower,
+            "priced": "currencyisocode" in self._lower,
+            "event_name": f"{self.name[:-1] if self.custom else self.name}ChangeEvent",
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def field(self, name: str) -> FieldDef | None:
         """A field by API name, case-insensitively."""
@@ -128,12 +157,6 @@ class ObjectDef:
     def relationship(self, name: str) -> FieldDef | None:
         """The lookup field behind a relationship name (``Account`` -> ``AccountId``), case-insensitively."""
         return self._relationships.get(name.lower())
-
-    @property
-    def event_name(self) -> str:
-        """The change event entity: ``AccountChangeEvent``, ``Project__ChangeEvent`` for ``Project__c``."""
-        base = self.name[:-1] if self.custom else self.name
-        return f"{base}ChangeEvent"
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

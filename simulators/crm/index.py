@@ -15,12 +15,16 @@ from simulators.crm.schema import Schema
 
 
 class ValueIndex:
-    """``(sObject type, field) -> lower-cased value -> ids`` for the indexed fields of a schema."""
+    """``(sObject type, field) -> lower-cased value -> ids`` for the indexed fields of a schema.
+
+    A value held by one record maps to its id, a value shared by several to the set of their ids: most
+    indexed values are unique (external ids, names), and a set per record would double what the index keeps.
+    """
 
     def __init__(self) -> None:
         self._schema: Schema | None = None
         self._fields: dict[str, tuple[str, ...]] = {}
-        self._values: dict[tuple[str, str], dict[str, set[str]]] = {}
+        self._values: dict[tuple[str, str], dict[str, str | set[str]]] = {}
 
     def indexed(self, type_name: str, field_name: str) -> bool:
         """Whether lookups on this field are served by the index."""
@@ -60,14 +64,39 @@ class ValueIndex:
                 continue
             bucket = self._values[(type_name, name)]
             if isinstance(before, str):
-                ids = bucket.get(before.lower())
-                if ids is not None:
-                    ids.discard(record_id)
-                    if not ids:
-                        del bucket[before.lower()]
+                _remove(bucket, before.lower(), record_id)
             if isinstance(after, str):
-                bucket.setdefault(after.lower(), set()).add(record_id)
+                _add(bucket, after.lower(), record_id)
 
     def lookup(self, type_name: str, field_name: str, value: str) -> Iterable[str]:
-        """Ids whose field equals ``value`` case-insensitively (deleted records included)."""
-        return sorted(self._values.get((type_name, field_name), {}).get(value.lower(), ()))
+        """Ids whose field equals ``value`` case-insensitively (deleted records included), in id order."""
+        found = self._values.get((type_name, field_name), {}).get(value.lower())
+        if found is None:
+            return []
+        return [found] if isinstance(found, str) else sorted(found)
+
+
+def _add(bucket: dict[str, str | set[str]], key: str, record_id: str) -> None:
+    found = bucket.get(key)
+    if found is None:
+        bucket[key] = record_id
+    elif isinstance(found, str):
+        if found != record_id:
+            bucket[key] = {found, record_id}
+    else:
+        found.add(record_id)
+
+
+def _remove(bucket: dict[str, str | set[str]], key: str, record_id: str) -> None:
+    found = bucket.get(key)
+    if found is None:
+        return
+    if isinstance(found, str):
+        if found == record_id:
+            del bucket[key]
+        return
+    found.discard(record_id)
+    if len(found) == 1:
+        bucket[key] = found.pop()
+    elif not found:
+        del bucket[key]

@@ -12,6 +12,7 @@ authenticated but neither counted nor refused by the daily allocation.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -25,6 +26,7 @@ from simulators.crm.versions import parse_version
 VERSIONS_PATH = "/services/data"
 LIMIT_HEADER = "Sforce-Limit-Info"
 FEED_SEGMENT = "/p2c/"
+_LIMIT_KEY = LIMIT_HEADER.lower().encode()
 _VERSIONED = re.compile(r"^/services/data/(?P<segment>[^/]+)(?P<rest>/.*)?$")
 
 
@@ -36,6 +38,15 @@ def usage(runtime: SimRuntime[Any, Any], tenant: str) -> tuple[int, int]:
 def limit_info(used: int, limit: int) -> str:
     """The ``Sforce-Limit-Info`` value."""
     return f"api-usage={used}/{limit}"
+
+
+@functools.lru_cache(maxsize=4096)  # every request is classified twice (admit, response headers)
+def _route(path: str) -> tuple[int | None, bool] | None:
+    """(API version or None, counted) of a path under ``/services/data/{segment}``; None for other paths."""
+    found = _VERSIONED.match(path)
+    if found is None:
+        return None
+    return parse_version(found["segment"]), not (found["rest"] or "").startswith(FEED_SEGMENT)
 
 
 class CrmRequestPolicy:
@@ -50,15 +61,15 @@ class CrmRequestPolicy:
 
     @staticmethod
     def _counted(path: str) -> bool:
-        found = _VERSIONED.match(path)
-        return found is not None and not (found["rest"] or "").startswith(FEED_SEGMENT)
+        route = _route(path)
+        return route is not None and route[1]
 
     def admit(self, runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
         """Refuse a request outside the version window, without a token, or over the allocation; count it."""
-        found = _VERSIONED.match(req.path)
-        if found is None:
+        route = _route(req.path)
+        if route is None:
             return self._auth.admit(runtime, req)
-        version = parse_version(found["segment"])
+        version, counted = route
         settings = runtime.settings
         if version is None or version > settings.max_version:
             return NotFound(RESOURCE_MISSING)
@@ -68,7 +79,7 @@ class CrmRequestPolicy:
                 f"{settings.min_version}.0 and {settings.max_version}.0."
             )
         refused = self._auth.admit(runtime, req)
-        if refused is not None or not self._counted(req.path):
+        if refused is not None or not counted:
             return refused
         store = runtime.tenant(req.tenant).store
         limit = int(runtime.settings.daily_api_limit)
@@ -82,4 +93,4 @@ class CrmRequestPolicy:
         """``Sforce-Limit-Info`` on every counted response."""
         if not self._counted(req.path):
             return []
-        return [(LIMIT_HEADER.lower().encode(), limit_info(*usage(runtime, req.tenant)).encode())]
+        return [(_LIMIT_KEY, limit_info(*usage(runtime, req.tenant)).encode())]

@@ -8,8 +8,9 @@ become change events (:mod:`simulators.crm.changes`). The save rules live in :mo
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,23 @@ ORG = "org"
 _NOT_IN_EVENTS = frozenset({"Id", "IsDeleted", "SystemModstamp"})
 
 
+_heap_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Move everything alive now (imports, the app, the first seeded world) out of the cyclic GC's reach, once.
+
+    A full collection walks every tracked object; with the import graph and a world in the heap it takes tens
+    of milliseconds, and requests that keep records trigger one every few thousand calls. Frozen once per
+    process, at the first world load (before a server listens), collections walk only what came later. Only
+    once: a frozen object that becomes cyclic garbage is never freed, and tests build many apps.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
+
+
 @dataclass(slots=True)
 class CrmStore(RecordTables):
     """All records of one tenant, with Salesforce's save rules."""
@@ -61,7 +79,6 @@ class CrmStore(RecordTables):
         self.cdc = ChangeCapture(self.ctx)
 
     # -- transactions ---------------------------------------------------------------------------------------
-    @contextmanager
     def transaction(
         self,
         origin: str = "",
@@ -70,32 +87,39 @@ class CrmStore(RecordTables):
         lenient: bool = True,
         version: int = 0,
         user: str = INTEGRATION_USER_ID,
-    ) -> Iterator[Transaction]:
+    ) -> AbstractContextManager[Transaction]:
         """Run writes as one transaction (joining the open one, if any); change events follow the commit."""
+        return _TransactionScope(self, Transaction(origin, allow_save, lenient, version, user))
+
+    def _begin(self, tx: Transaction) -> Transaction:
         if self._tx is not None:
-            yield self._tx
+            return self._tx
+        self._tx = tx
+        return tx
+
+    def _end(self, tx: Transaction, failed: bool) -> None:
+        if self._tx is not tx:
+            return  # joined an enclosing transaction: it commits or rolls back
+        if failed:
+            try:
+                self._undo(tx, (0, 0))
+            finally:
+                self._tx = None
             return
-        tx = self._tx = Transaction(origin, allow_save, lenient, version, user)
-        try:
-            yield tx
-        except BaseException:
-            self._undo(tx, (0, 0))
-            raise
-        finally:
-            self._tx = None
+        self._tx = None
         if tx.changes and not self._quiet:
             self.cdc.publish(tx, self.schema)
 
-    @contextmanager
-    def savepoint(self) -> Iterator[Transaction]:
+    def savepoint(self) -> AbstractContextManager[Transaction]:
         """One operation: its writes are undone if it raises a Salesforce error."""
-        with self.transaction() as tx:
-            mark = tx.mark()
-            try:
-                yield tx
-            except CrmError:
-                self._undo(tx, mark)
-                raise
+        if self._tx is not None:
+            return _Savepoint(self, self._tx)
+        return self._implicit_savepoint()
+
+    @contextmanager
+    def _implicit_savepoint(self) -> Iterator[Transaction]:
+        with self.transaction() as tx, _Savepoint(self, tx):
+            yield tx
 
     def mark(self) -> tuple[int, int]:
         """A savepoint in the open transaction, for :meth:`rollback`."""
@@ -135,30 +159,35 @@ class CrmStore(RecordTables):
         if not obj.createable:
             raise MethodNotAllowed("HTTP Method 'POST' not allowed. Allowed are GET,HEAD")
         with self.savepoint() as tx:
-            return self.insert(obj, self._changes(obj, body, tx, creating=True), record_id)
+            return self._insert(tx, obj, self._changes(obj, body, tx, creating=True), record_id)
 
     def insert(self, obj: ObjectDef, changes: dict[str, Any], record_id: str | None = None) -> SObject:
         """Insert checked values (also for system records such as approval processes)."""
         with self.savepoint() as tx:
-            now = self.ctx.clock.now()
-            values: dict[str, Any] = {f.name: f.empty() for f in obj.fields}
-            if obj.field("CurrencyIsoCode") is not None:
-                values["CurrencyIsoCode"] = "USD"
-            if obj.field("OwnerId") is not None:
-                values["OwnerId"] = tx.user
-            values.update(CreatedDate=now, CreatedById=tx.user)
-            values.update(changes)
-            rules.check(self, obj, values, changes, None)
-            new_id = values["Id"] = record_id or self.new_id(obj.key_prefix)
-            rules.stamp(obj, values, now, tx.user)
-            record = SObject(obj.name, values)
-            self.table(obj.name)[new_id] = record
-            self._index.update(obj.name, new_id, None, values)
-            tx.remember(record, None)
-            event_values = {k: v for k, v in values.items() if v is not None and k not in _NOT_IN_EVENTS}
-            tx.record(Change(obj.name, new_id, "CREATE", event_values, tx.user))
-            self._after_save(obj, record)
-            return record
+            return self._insert(tx, obj, changes, record_id)
+
+    def _insert(self, tx: Transaction, obj: ObjectDef, changes: dict[str, Any], record_id: str | None) -> SObject:
+        now = self.ctx.clock.now()
+        values = dict(obj.blank)
+        if obj.priced:
+            values["CurrencyIsoCode"] = "USD"
+        if obj.owned:
+            values["OwnerId"] = tx.user
+        values["CreatedDate"] = now
+        values["CreatedById"] = tx.user
+        values.update(changes)
+        rules.check(self, obj, values, changes, None)
+        table = self.table(obj.name)
+        new_id = values["Id"] = record_id or self.next_id(obj.key_prefix, table)
+        rules.stamp(obj, values, now, tx.user)
+        record = SObject(obj.name, values)
+        table[new_id] = record
+        self._index.update(obj.name, new_id, None, values)
+        tx.remember(record, None)
+        event_values = {k: v for k, v in values.items() if v is not None and k not in _NOT_IN_EVENTS}
+        tx.record(Change(obj.name, new_id, "CREATE", event_values, tx.user))
+        self._after_save(obj, record)
+        return record
 
     def update(self, type_name: str, ref: str, body: Mapping[str, Any]) -> SObject:
         """Update a record (``PATCH .../sobjects/{Type}/{Id}``); all rules run on the merged values."""
@@ -264,6 +293,7 @@ class CrmStore(RecordTables):
                 load_world(self, world)
         finally:
             self._quiet = False
+        freeze_startup_heap()
 
     def snapshot(self) -> dict[str, Any]:
         """Every record (deleted ones too), per sObject type, in id order, JSON-ready."""
@@ -279,3 +309,36 @@ class CrmStore(RecordTables):
         }
         self._index.rebuild(self.records)
         self.queries.clear()
+
+
+class _TransactionScope:
+    """``with store.transaction(...)``: opens ``tx`` (or joins the open transaction); commits or rolls back."""
+
+    __slots__ = ("_store", "_tx")
+
+    def __init__(self, store: CrmStore, tx: Transaction) -> None:
+        self._store, self._tx = store, tx
+
+    def __enter__(self) -> Transaction:
+        return self._store._begin(self._tx)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        self._store._end(self._tx, failed=exc is not None)
+
+
+class _Savepoint:
+    """A savepoint in an open transaction: a Salesforce error undoes the writes made since it was taken."""
+
+    __slots__ = ("_mark", "_store", "_tx")
+
+    def __init__(self, store: CrmStore, tx: Transaction) -> None:
+        self._store, self._tx = store, tx
+        self._mark = (0, 0)
+
+    def __enter__(self) -> Transaction:
+        self._mark = self._tx.mark()
+        return self._tx
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, CrmError):
+            self._store._undo(self._tx, self._mark)

@@ -24,7 +24,7 @@ from simulators.crm.exceptions import (
     RequiredFieldMissing,
 )
 from simulators.crm.fields import ObjectDef
-from simulators.crm.metadata import DuplicateRuleSpec
+from simulators.crm.metadata import DuplicateRuleSpec, ValidationRuleSpec
 from simulators.crm.records import SObject
 from simulators.crm.standard import STAGES, TASK_CLOSED_STATUSES
 
@@ -53,14 +53,15 @@ def check(
             parent = store.by_id(str(values.get("OpportunityId") or ""))
             if parent is not None:
                 check_not_locked(store, parent)
-    missing = [f.name for f in obj.fields if f.required and values.get(f.name) in (None, "")]
+    missing = [name for name in obj.required_fields if values.get(name) in (None, "")]
     if missing:
         raise RequiredFieldMissing(f"Required fields are missing: [{', '.join(missing)}]", fields=missing)
     _references(store, obj, changes)
     _derive(store, obj, values, changes)
-    _validation_rules(store, obj, values)
+    schema = store.schema
+    _validation_rules(store, obj, values, schema.validation_rules(obj.name))
     if not system:
-        _duplicate_rules(store, obj, values, changes, own)
+        _duplicate_rules(store, obj, values, changes, own, schema.duplicate_rules(obj.name))
     _unique(store, obj, changes, own)
 
 
@@ -71,9 +72,9 @@ def check_not_locked(store: CrmStore, record: SObject) -> None:
 
 
 def _references(store: CrmStore, obj: ObjectDef, changes: Mapping[str, Any]) -> None:
-    for f in obj.fields:
+    for f in obj.lookups:
         value = changes.get(f.name)
-        if not f.reference_to or value is None:
+        if value is None:
             continue
         parent = store.by_id(value)
         if parent is None or parent.deleted:
@@ -127,17 +128,24 @@ def _line_item(store: CrmStore, values: dict[str, Any], changes: Mapping[str, An
     values["ProductCode"] = product.values.get("ProductCode") if product is not None else None
 
 
-def _validation_rules(store: CrmStore, obj: ObjectDef, values: Mapping[str, Any]) -> None:
-    for rule in store.schema.validation_rules(obj.name):
+def _validation_rules(
+    store: CrmStore, obj: ObjectDef, values: Mapping[str, Any], active: tuple[ValidationRuleSpec, ...]
+) -> None:
+    for rule in active:
         condition = store.bound_condition(obj, rule.error_condition)
         if soql_eval.matches(condition, lambda ref: store.value_of(values, ref)):
             raise FieldCustomValidationException(rule.message, fields=[rule.error_field] if rule.error_field else [])
 
 
 def _duplicate_rules(
-    store: CrmStore, obj: ObjectDef, values: Mapping[str, Any], changes: Mapping[str, Any], own: SObject | None
+    store: CrmStore,
+    obj: ObjectDef,
+    values: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    own: SObject | None,
+    active: tuple[DuplicateRuleSpec, ...],
 ) -> None:
-    for rule in store.schema.duplicate_rules(obj.name):
+    for rule in active:
         if own is not None and not any(name in changes for name in rule.fields):
             continue
         matches = _duplicates(store, obj, rule, values, own)
@@ -153,8 +161,9 @@ def _duplicates(
     store: CrmStore, obj: ObjectDef, rule: DuplicateRuleSpec, values: Mapping[str, Any], own: SObject | None
 ) -> list[SObject]:
     wanted = [(name, values.get(name)) for name in rule.fields]
-    if any(not isinstance(v, str) or not v for _, v in wanted):
-        return []
+    for _, v in wanted:
+        if not isinstance(v, str) or not v:
+            return []
     first_name, first_value = wanted[0]
     found = []
     for candidate in store.find_by_value(obj.name, first_name, str(first_value)):
@@ -198,9 +207,9 @@ def _duplicate_result(
 
 
 def _unique(store: CrmStore, obj: ObjectDef, changes: Mapping[str, Any], own: SObject | None) -> None:
-    for f in obj.fields:
+    for f in obj.unique_fields:
         value = changes.get(f.name)
-        if not f.unique or not isinstance(value, str):
+        if not isinstance(value, str):
             continue
         for other in store.find_by_value(obj.name, f.name, value):
             if own is None or other.id != own.id:
@@ -211,7 +220,7 @@ def _unique(store: CrmStore, obj: ObjectDef, changes: Mapping[str, Any], own: SO
 
 def stamp(obj: ObjectDef, values: dict[str, Any], now: datetime, user: str) -> None:
     """The audit fields of a save."""
-    if obj.field("LastModifiedDate") is not None:
+    if obj.audited:
         values.update(LastModifiedDate=now, LastModifiedById=user, SystemModstamp=now)
 
 

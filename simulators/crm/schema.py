@@ -33,6 +33,8 @@ class Schema:
     _children: dict[str, tuple[tuple[ObjectDef, FieldDef], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _validation: dict[str, tuple[ValidationRuleSpec, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _duplicates: dict[str, tuple[DuplicateRuleSpec, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._lower.update({name.lower(): obj for name, obj in self.objects.items()})
@@ -42,6 +44,12 @@ class Schema:
                 if f.cascade_delete:
                     for target in f.reference_to:
                         self._children[target] = (*self._children.get(target, ()), (obj, f))
+        for rule in self.metadata.validation_rules:
+            if rule.active:
+                self._validation[rule.object] = (*self._validation.get(rule.object, ()), rule)
+        for dup in self.metadata.duplicate_rules:
+            if dup.active:
+                self._duplicates[dup.object] = (*self._duplicates.get(dup.object, ()), dup)
 
     def get(self, name: str) -> ObjectDef | None:
         """An sObject type by name, case-insensitively."""
@@ -59,13 +67,13 @@ class Schema:
         """(child type, lookup field) pairs whose records are deleted with a record of ``type_name``."""
         return self._children.get(type_name, ())
 
-    def validation_rules(self, type_name: str) -> list[ValidationRuleSpec]:
+    def validation_rules(self, type_name: str) -> tuple[ValidationRuleSpec, ...]:
         """The active validation rules of an sObject type, in declaration order."""
-        return [r for r in self.metadata.validation_rules if r.active and r.object == type_name]
+        return self._validation.get(type_name, ())
 
-    def duplicate_rules(self, type_name: str) -> list[DuplicateRuleSpec]:
-        """The active duplicate rules of an sObject type."""
-        return [r for r in self.metadata.duplicate_rules if r.active and r.object == type_name]
+    def duplicate_rules(self, type_name: str) -> tuple[DuplicateRuleSpec, ...]:
+        """The active duplicate rules of an sObject type, in declaration order."""
+        return self._duplicates.get(type_name, ())
 
 
 def build_schema(metadata: OrgMetadata) -> Schema:

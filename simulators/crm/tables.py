@@ -67,13 +67,18 @@ class RecordTables:
 
     def new_id(self, prefix: str) -> str:
         """The next unused id with a key prefix."""
-        number = self._counters.get(prefix, 0) + 1
         obj = self.schema.of_id(prefix)
-        table = self.table(obj.name) if obj is not None else {}
-        while make_id(prefix, number) in table:
+        return self.next_id(prefix, self.table(obj.name) if obj is not None else {})
+
+    def next_id(self, prefix: str, table: Mapping[str, SObject]) -> str:
+        """The next id with a key prefix that ``table`` (the records of the prefix's type) does not use."""
+        number = self._counters.get(prefix, 0) + 1
+        candidate = make_id(prefix, number)
+        while candidate in table:
             number += 1
+            candidate = make_id(prefix, number)
         self._counters[prefix] = number
-        return make_id(prefix, number)
+        return candidate
 
     def _locate(self, obj: ObjectDef, ref: str) -> SObject:
         record_id = normalize_id(ref)
@@ -111,6 +116,8 @@ class RecordTables:
         table = self.table(type_name)
         if self._index.indexed(type_name, field_name):
             candidates = [table[i] for i in self._index.lookup(type_name, field_name, value) if i in table]
+            if not candidates:
+                return candidates
         else:
             candidates = [r for r in table.values() if isinstance(r.values.get(field_name), str)]
         wanted = value.lower()

@@ -61,6 +61,7 @@ class VersionProfileOverride(BaseModel):
     notes: str | None = None
 
 
+@lru_cache(maxsize=256)  # every REST call parses its path's version segment
 def parse_version(segment: str) -> int | None:
     """``"v62.0"`` -> 62; None for anything that is not a version segment."""
     found = _VERSION.match(segment)
@@ -88,6 +89,8 @@ def builtin_profile(version: int) -> VersionProfile:
 def profile_for(version: int, overrides: Mapping[str, VersionProfileOverride]) -> VersionProfile:
     """The profile of ``version``: the built-in one, then every override keyed at or below it, in order."""
     profile = builtin_profile(version)
+    if not overrides:
+        return profile
     for key in sorted((k for k in overrides if int(k) <= version), key=int):
         changes = overrides[key].model_dump(exclude_none=True)
         if changes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -160,7 +160,7 @@ def _sub_call(call: Call, segment: str, settings: CrmSettings) -> Call:
     if version == call.version:
         return call
     origin = call.origin.replace(f"/{call.version}.0", f"/{version}.0", 1)
-    return replace(call, version=version, profile=profile_for(version, settings.version_profiles), origin=origin)
+    return call._replace(version=version, profile=profile_for(version, settings.version_profiles), origin=origin)
 
 
 def dispatch(store: CrmStore, call: Call, method: str, url: str, body: Any, *, force: bool) -> tuple[ops.Outcome, bool]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from types import NoneType
+from typing import Any, NamedTuple
 
+import orjson
 from fastapi import Request
 
 from simulators._core.runtime import DEFAULT_TENANT, TENANT_HEADER, SimRuntime
@@ -32,18 +33,27 @@ _ALLOW_SAVE = re.compile(r"allowSave\s*=\s*true", re.IGNORECASE)
 # -- requests ---------------------------------------------------------------------------------------------------
 def runtime_of(request: Request) -> SimRuntime[CrmStore, CrmSettings]:
     """The simulator runtime behind a request."""
-    runtime: SimRuntime[CrmStore, CrmSettings] = request.app.state.sim
+    # ``state.sim`` fails the ordinary attribute lookup (building an AttributeError) before State.__getattr__
+    # finds it; every REST call asks, so ask State.__getattr__ directly.
+    runtime: SimRuntime[CrmStore, CrmSettings] = request.app.state.__getattr__("sim")
     return runtime
 
 
+_TENANT_KEY = TENANT_HEADER.lower().encode("latin-1")
+
+
 def tenant_of(request: Request) -> str:
-    """The tenant a request addresses."""
-    return request.headers.get(TENANT_HEADER, DEFAULT_TENANT)
+    """The tenant a request addresses (the first tenant header, as ``request.headers`` reads it)."""
+    raw: list[tuple[bytes, bytes]] = request.scope["headers"]
+    for name, value in raw:
+        if name == _TENANT_KEY:
+            return value.decode("latin-1")
+    return DEFAULT_TENANT
 
 
-def store_of(request: Request) -> CrmStore:
-    """The tenant's store."""
-    return runtime_of(request).tenant(tenant_of(request)).store
+def store_of(request: Request, runtime: SimRuntime[CrmStore, CrmSettings] | None = None) -> CrmStore:
+    """The tenant's store (``runtime``: the request's, when the caller has it)."""
+    return (runtime or runtime_of(request)).tenant(tenant_of(request)).store
 
 
 def api_version(segment: str) -> int:
@@ -54,8 +64,7 @@ def api_version(segment: str) -> int:
     return version
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     """What a REST call carries besides its path and body: version, its profile, and the Sforce headers.
 
     ``origin`` is the change events' ``changeOrigin`` (``Sforce-Call-Options: client=<id>`` names the
@@ -70,35 +79,54 @@ class Call:
     user: str
 
 
-def call_of(request: Request, segment: str) -> Call:
-    """The :class:`Call` of a request under ``/services/data/{segment}``."""
+_CALL_HEADERS = frozenset({b"sforce-call-options", b"authorization", b"sforce-duplicate-rule-header"})
+
+
+def call_of(request: Request, segment: str, runtime: SimRuntime[CrmStore, CrmSettings] | None = None) -> Call:
+    """The :class:`Call` of a request under ``/services/data/{segment}`` (``runtime``: the request's, if known)."""
     version = api_version(segment)
-    settings = runtime_of(request).settings
-    found = _CLIENT.search(request.headers.get("sforce-call-options", ""))
+    settings = (runtime or runtime_of(request)).settings
+    sent: dict[bytes, str] = {}
+    for name, value in request.scope["headers"]:  # one pass; the first of repeated headers counts
+        if name in _CALL_HEADERS and name not in sent:
+            sent[name] = value.decode("latin-1")
+    options = sent.get(b"sforce-call-options")
+    found = _CLIENT.search(options) if options else None
     origin = f"com/salesforce/api/rest/{version}.0" + (f";client={found['client']}" if found else "")
-    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    token = sent.get(b"authorization", "").partition(" ")[2].strip()
+    duplicates = sent.get(b"sforce-duplicate-rule-header")
     return Call(
         version=version,
         profile=profile_for(version, settings.version_profiles),
         origin=origin,
-        allow_save=_ALLOW_SAVE.search(request.headers.get("sforce-duplicate-rule-header", "")) is not None,
+        allow_save=duplicates is not None and _ALLOW_SAVE.search(duplicates) is not None,
         user=token,
     )
 
 
-@contextmanager
-def writing(store: CrmStore, call: Call) -> Iterator[Transaction]:
+def writing(store: CrmStore, call: Call) -> AbstractContextManager[Transaction]:
     """The transaction of one REST call."""
-    with store.transaction(
+    return store.transaction(
         call.origin, allow_save=call.allow_save, lenient=call.profile.lenient_json_types, version=call.version
-    ) as tx:
-        yield tx
+    )
+
+
+def _flat_without_floats(doc: Any) -> bool:
+    """An object of strings, integers, booleans and nulls: what ``json`` with ``Decimal`` floats reads alike."""
+    return isinstance(doc, dict) and all(isinstance(v, str | int | NoneType) for v in doc.values())
 
 
 def parse_json(raw: bytes) -> Any:
     """A request body as JSON (floats as ``Decimal``), or ``JSON_PARSER_ERROR`` in Salesforce's words."""
     if not raw.strip():
         raise JsonParserError("The HTTP entity body is required, but this request has no entity body.")
+    try:  # orjson for the common flat record body; json (Decimal floats, its error positions) for the rest
+        doc = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if _flat_without_floats(doc):
+            return doc
     try:
         return json.loads(raw, parse_float=Decimal)
     except json.JSONDecodeError as exc:

@@ -12,19 +12,22 @@ from fastapi.responses import Response
 from pydantic import ValidationError as PydanticValidationError
 
 from simulators._core.hot import hot_route, json_object
+from simulators._core.runtime import DEFAULT_TENANT, TENANT_HEADER
 from simulators.psa.exceptions import ValidationError
-from simulators.psa.models import TimeEntryInput
+from simulators.psa.models import PsaStore, TimeEntryInput
+from simulators.psa.records import ListQuery
 from simulators.psa.routes.common import (
     API,
     ERRORS,
     Listing,
+    ListParams,
     References,
     Showing,
     domain_fields,
     ok,
     reference_of,
     route,
-    show_params,
+    runtime,
     store,
 )
 from simulators.psa.routes.envelope import listed, shown
@@ -71,12 +74,15 @@ async def create_time_entries(request: Request, body: TimeEntryCreateBody, param
     The user must be a participant of the workspace, the day within the participation's dates, and the
     workspace not on hold. There is no idempotency key: a retried POST creates duplicates, as in Kantata.
     """
+    return _create(store(request), body, params)
+
+
+def _create(s: PsaStore, body: TimeEntryCreateBody, params: ListParams) -> Response:
     if body.time_entry is not None and body.time_entries is not None:
         raise ValidationError("Send either time_entry or time_entries, not both", field="time_entries")
     items = [body.time_entry] if body.time_entry is not None else body.time_entries
     if items is None:
         raise ValidationError("Time entry can't be blank", field="time_entry")
-    s = store(request)
     return shown(s, KEY, s.create_time_entries([_input(item) for item in items]), params)
 
 
@@ -131,9 +137,30 @@ async def delete_time_entry(request: Request, entry_id: str) -> Response:
     return Response(status_code=204)
 
 
+_PLAIN = ListParams(ListQuery(), (), ())
+"""What ``show_params`` gives a request without ``include`` or ``optional_fields``."""
+_CONTENT_TYPE, _TENANT = b"content-type", TENANT_HEADER.encode("latin-1")
+
+
+def _sent(request: Request) -> tuple[str, str]:
+    """The request's content type and tenant (the first of each header, as ``request.headers`` reads them)."""
+    content_type, tenant = "", DEFAULT_TENANT
+    seen_type = seen_tenant = False
+    raw: list[tuple[bytes, bytes]] = request.scope["headers"]
+    for name, value in raw:
+        if name == _CONTENT_TYPE and not seen_type:
+            content_type, seen_type = value.decode("latin-1"), True
+        elif name == _TENANT and not seen_tenant:
+            tenant, seen_tenant = value.decode("latin-1"), True
+    return content_type, tenant
+
+
 async def _hot_create(request: Request, params: dict[str, str]) -> Response | None:
-    if request.scope["query_string"] or not request.headers.get("content-type", "").startswith("application/json"):
-        return None  # include/optional_fields, other content types: the FastAPI route
+    if request.scope["query_string"]:
+        return None  # include/optional_fields: the FastAPI route
+    content_type, tenant = _sent(request)
+    if not content_type.startswith("application/json"):
+        return None  # other content types: the FastAPI route
     doc = json_object(await request.body())
     if doc is None:
         return None
@@ -141,17 +168,18 @@ async def _hot_create(request: Request, params: dict[str, str]) -> Response | No
         body = TimeEntryCreateBody.model_validate(doc)
     except PydanticValidationError:
         return None  # the FastAPI route renders Kantata's error
-    return await create_time_entries(request, body, await show_params())
+    return _create(runtime(request).tenant(tenant).store, body, _PLAIN)
 
 
 async def _hot_read(request: Request, params: dict[str, str]) -> Response | None:
     if request.scope["query_string"]:
         return None
-    return await get_time_entry(request, params["entry_id"], await show_params())
+    s = runtime(request).tenant(_sent(request)[1]).store
+    return shown(s, KEY, [s.get(KEY, params["entry_id"])], _PLAIN)  # as get_time_entry answers
 
 
 HOT = [
     hot_route("POST", re.escape(f"{API}/{KEY}.json"), _hot_create),
     hot_route("GET", re.escape(f"{API}/{KEY}/") + r"(?P<entry_id>[0-9]{1,18})\.json", _hot_read),
 ]
-"""Create and read of time entries, answered without FastAPI's routing (``_core.hot``): the same handlers."""
+"""Create and read of time entries without FastAPI's routing (``_core.hot``): the routes' store calls and envelope."""
