@@ -94,6 +94,9 @@ def create_simulator_app(spec: SimulatorSpec[StoreT, SettingsT], settings: Setti
         telemetry=NO_TELEMETRY,
     )
     app.state.sim = SimRuntime(spec, settings if settings is not None else spec.settings_type())
+    # Also a plain instance attribute: Starlette's ``State`` keeps values in a dict behind ``__getattr__``, so
+    # every ``app.state.sim`` (several per request) would first fail the normal lookup with an AttributeError.
+    object.__setattr__(app.state, "sim", app.state._state["sim"])
     for router in spec.routers:
         app.include_router(router)
     app.include_router(build_admin_router())

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,6 +61,12 @@ class HotRoutes:
                 if found is None:
                     continue
                 request = Request(scope, receive)
+                if route.method in _WITH_BODY:
+                    # Read here, straight from the server: Request.body() goes through an async generator.
+                    try:
+                        request._body = await _read_body(receive)
+                    except ClientDisconnect:
+                        return  # nobody left to answer
                 response = await self._answer(request, route, found.groupdict())
                 if response is not None:
                     await response(scope, receive, send)
@@ -91,6 +97,25 @@ def render(request: Request, err: VendorError) -> Response:
     return Response(
         dumps(rendered.body), status_code=rendered.status, headers=rendered.headers, media_type="application/json"
     )
+
+
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    """The whole request body (Starlette's ``ClientDisconnect`` if the client goes away first)."""
+    message = await receive()
+    if message["type"] == "http.request" and not message.get("more_body", False):
+        body: bytes = message.get("body", b"")
+        return body  # the usual case: one message
+    chunks: list[bytes] = []
+    while True:
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+        message = await receive()
 
 
 def _replay(body: bytes) -> Receive:

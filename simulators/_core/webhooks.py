@@ -101,6 +101,8 @@ class WebhookDispatcher:
         """The hook a tenant's EventLog calls with newly emitted events."""
 
         def enqueue(events: list[Event]) -> None:
+            if not self.subscriptions:
+                return  # the usual case: nobody subscribed
             targets = [s for s in self.subscriptions.values() if s.tenant == tenant]
             if not targets:
                 return
