@@ -53,7 +53,10 @@ def test_posting_without_idempotency_is_caught_as_duplicates(tmp_path: Path) -> 
     for result in results:
         assert result.status == "failed", result.name
         failed = _failed(result)
-        assert set(failed) == {"no_duplicate_postings", "posted_hours_equal_approved_hours"}
+        # Duplicated billing can also push a customer over its credit limit: the ERP then holds it, and that
+        # customer's remaining entries wait unposted. A consequence of the same defect, depending on timing.
+        caught = {"no_duplicate_postings", "posted_hours_equal_approved_hours"}
+        assert caught <= set(failed) <= caught | {"no_approved_entry_lost"}
         duplicate = failed["no_duplicate_postings"][0]
         assert duplicate.severity == "critical"
         assert len(duplicate.evidence["erp_time_bills"]) >= 2
