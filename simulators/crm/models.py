@@ -8,12 +8,12 @@ become change events (:mod:`simulators.crm.changes`). The save rules live in :mo
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulators._core.heap import freeze_startup_heap
 from simulators._core.limits import RollingQuota
 from simulators.crm import rules
 from simulators.crm.changes import ChangeCapture
@@ -40,23 +40,6 @@ ORG = "org"
 """The quota key: a store is one org."""
 
 _NOT_IN_EVENTS = frozenset({"Id", "IsDeleted", "SystemModstamp"})
-
-
-_heap_frozen = False
-
-
-def freeze_startup_heap() -> None:
-    """Move everything alive now (imports, the app, the first seeded world) out of the cyclic GC's reach, once.
-
-    A full collection walks every tracked object; with the import graph and a world in the heap it takes tens
-    of milliseconds, and requests that keep records trigger one every few thousand calls. Frozen once per
-    process, at the first world load (before a server listens), collections walk only what came later. Only
-    once: a frozen object that becomes cyclic garbage is never freed, and tests build many apps.
-    """
-    global _heap_frozen
-    if not _heap_frozen:
-        _heap_frozen = True
-        gc.freeze()
 
 
 @dataclass(slots=True)

@@ -6,13 +6,13 @@ Synchronous and free of FastAPI; time comes only from the simulated clock, event
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from pydantic import TypeAdapter
 
+from simulators._core.heap import freeze_startup_heap
 from simulators._core.snapshot import jsonable
 from simulators.datagen import World
 from simulators.psa.entities import RECORD_CLASSES
@@ -36,23 +36,6 @@ _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
     name: TypeAdapter(list[cls])  # type: ignore[valid-type]
     for name, cls in RECORD_CLASSES.items()
 }
-
-
-_heap_frozen = False
-
-
-def freeze_startup_heap() -> None:
-    """Move everything alive now (imports, the app, the first seeded world) out of the cyclic GC's reach, once.
-
-    A full collection walks every tracked object; with the import graph and a world in the heap it takes tens
-    of milliseconds, and requests that keep records trigger one every few thousand calls. Frozen once per
-    process, at the first world load (before a server listens), collections walk only what came later. Only
-    once: a frozen object that becomes cyclic garbage is never freed, and tests build many apps.
-    """
-    global _heap_frozen
-    if not _heap_frozen:
-        _heap_frozen = True
-        gc.freeze()
 
 
 class PsaStore(BillingStore, StoryStore, ReferenceStore):

@@ -243,22 +243,7 @@ class StoreBase:
                         setattr(ref, name, value)
                 ref.updated_at = ref.last_synced_at = now
                 return ref
-        ref = ExternalReference(
-            id=0,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            service_name=str(data["service_name"]),
-            service_model=str(data["service_model"]),
-            service_model_ref=str(data["service_model_ref"]),
-            created_at=now,
-            updated_at=now,
-            last_synced_at=now,
-            status=data.get("status") or "pending",
-            external_link=data.get("external_link"),
-            external_status=data.get("external_status"),
-            external_message=data.get("external_message"),
-            locked=bool(data.get("locked") or False),
-        )
+        ref = new_reference(subject_type, subject_id, str(data["service_name"]), data, now)
         return self.insert("external_references", ref)  # type: ignore[no-any-return]
 
     def references_of(self, subject_type: str, subject_id: int) -> list[ExternalReference]:
@@ -302,3 +287,25 @@ def subject_table(subject_type: str) -> str:
     if table is None:
         raise ValidationError(f"Subject type {subject_type} is not supported", field="subject_type")
     return table
+
+
+def new_reference(
+    subject_type: str, subject_id: int, service_name: str, values: Mapping[str, Any], now: datetime
+) -> ExternalReference:
+    """A new external reference of ``service_name`` on one object (its id is allocated when it is inserted)."""
+    return ExternalReference(
+        id=0,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        service_name=service_name,
+        service_model=str(values["service_model"]),
+        service_model_ref=str(values["service_model_ref"]),
+        created_at=now,
+        updated_at=now,
+        last_synced_at=now,
+        status=values.get("status") or "pending",
+        external_link=values.get("external_link"),
+        external_status=values.get("external_status"),
+        external_message=values.get("external_message"),
+        locked=bool(values.get("locked") or False),
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from simulators._core.events import Event
 from simulators.psa.entities import SUBJECT_TYPES, ExternalReference
 from simulators.psa.exceptions import ValidationError
-from simulators.psa.models.base import StoreBase, subject_table
+from simulators.psa.models.base import StoreBase, new_reference, subject_table
 from simulators.psa.records import ListQuery, Page, select
 
 EVENT_TABLES = {
@@ -93,7 +93,7 @@ class ReferenceStore(StoreBase):
             key = (str(data["subject_type"]), int(data["subject_id"]), str(fields["service_name"]))
             ref = index.get(key)
             if ref is None:
-                ref = self.insert("external_references", _new_reference(key, fields, now))
+                ref = self.insert("external_references", new_reference(*key, fields, now))
                 index[key] = ref
             else:
                 for name, value in fields.items():
@@ -161,24 +161,3 @@ class ReferenceStore(StoreBase):
         table = EVENT_TABLES.get(event.subject_type)
         key = int(event.subject_id) if event.subject_id.isdigit() else None
         return self.tables[table].get(key) if table is not None and key is not None else None
-
-
-def _new_reference(key: ReferenceKey, fields: Mapping[str, Any], now: datetime) -> ExternalReference:
-    """A new reference (its id is allocated when it is inserted), as ``StoreBase.upsert_reference`` builds it."""
-    subject_type, subject_id, service_name = key
-    return ExternalReference(
-        id=0,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        service_name=service_name,
-        service_model=str(fields["service_model"]),
-        service_model_ref=str(fields["service_model_ref"]),
-        created_at=now,
-        updated_at=now,
-        last_synced_at=now,
-        status=fields.get("status") or "pending",
-        external_link=fields.get("external_link"),
-        external_status=fields.get("external_status"),
-        external_message=fields.get("external_message"),
-        locked=bool(fields.get("locked") or False),
-    )
