@@ -8,16 +8,24 @@ bare and zero-rule runs alternate in short slices (ABBA), so machine drift hits 
 the median round; the overhead is the median, over every slice pair of every round, of the ratio of server
 CPU per request (steadier than throughput on a shared machine), read from the kernel's nanosecond
 run-time counters.
+
+``--instructions`` adds a figure the machine's noise cannot move: the same pair of apps under valgrind's
+callgrind, which counts the instructions the server executes for the same reads (``valgrind`` must be
+installed; a few minutes).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -69,12 +77,69 @@ def combined(parts: list[Measurement]) -> Measurement:
     )
 
 
+def instructions_per_request(requests: int, concurrency: int) -> tuple[float, float] | None:
+    """Instructions the server executes per read, without and with the middleware (0 rules), counted by
+    callgrind over two alternating phases each; None when valgrind is not installed."""
+    valgrind, control = shutil.which("valgrind"), shutil.which("callgrind_control")
+    if valgrind is None or control is None:
+        return None
+    port_bare, port_sim = free_port(), free_port()
+    with tempfile.TemporaryDirectory() as out:
+        argv = [
+            valgrind,
+            "--tool=callgrind",
+            f"--callgrind-out-file={out}/callgrind.out",
+            sys.executable,
+            "-m",
+            "load.benchmarks.apps",
+            str(port_bare),
+            str(port_sim),
+        ]
+        server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            urls = [f"http://127.0.0.1:{port}" for port in (port_bare, port_sim)]
+            deadline = time.monotonic() + 600  # the interpreter starts some fifty times slower under callgrind
+            while not all(_answers(url + "/__admin/health") for url in urls):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the apps did not start under callgrind")
+                time.sleep(1)
+            httpx.put(urls[1] + "/__admin/settings", json={"concurrency_limit": None}, trust_env=False)
+            counts: dict[str, list[float]] = {"bare": [], "zero": []}
+            for url in urls:
+                warm(url, lambda i: READ, 300)
+            for key, url in (("bare", urls[0]), ("zero", urls[1])) * 2:
+                subprocess.run([control, "--zero", str(server.pid)], check=True, capture_output=True)
+                done = measure(key, url, lambda i: READ, total=requests, concurrency=concurrency, headers=AUTH)
+                subprocess.run([control, "--dump", str(server.pid)], check=True, capture_output=True)
+                counts[key].append(_dumped_instructions(Path(out)) / done.requests)
+        finally:
+            server.terminate()
+            server.wait(60)
+    return statistics.median(counts["bare"]), statistics.median(counts["zero"])
+
+
+def _dumped_instructions(folder: Path) -> int:
+    """The instruction count of callgrind's newest dump in ``folder``."""
+    newest = max(folder.glob("callgrind.out.*"), key=lambda f: int(f.suffix[1:]))
+    for line in newest.read_text().splitlines():
+        if line.startswith("summary:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no summary line in {newest}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print the table and the zero-rule overhead."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also count the server's instructions per read under callgrind, over N reads per phase",
+    )
     args = parser.parse_args(argv)
     runs: dict[str, list[Measurement]] = {k: [] for k in ("bare", "zero", "twenty", "delay")}
     paired: list[float] = []  # zero-rule / bare server CPU per request, one per adjacent slice pair
@@ -134,6 +199,17 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(paired)} paired slices, interquartile {low:.1f}% to {high:.1f}%; "
         f"medians {bare_cpu:.0f} -> {zero_cpu:.0f} µs; target < 5%), {100 * (1 - rps):.1f}% of throughput"
     )
+    if args.instructions:
+        counted = instructions_per_request(args.instructions, args.concurrency)
+        if counted is None:
+            print("instructions: skipped (valgrind and callgrind_control are not installed)")
+        else:
+            bare_ir, zero_ir = counted
+            print(
+                f"instructions per read (callgrind, {args.instructions} reads per phase, two phases each): "
+                f"{bare_ir:,.0f} without the middleware, {zero_ir:,.0f} with 0 rules: "
+                f"{100 * (zero_ir / bare_ir - 1):.1f}% more"
+            )
 
 
 if __name__ == "__main__":
