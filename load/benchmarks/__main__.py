@@ -258,7 +258,9 @@ def _fmt(ratio: float | None) -> str:
 def report(results: Results, chosen: list[Target], title: str) -> None:
     """The table (median rounds) with the paired ratios to both references."""
     table = Table(title=title)
-    for col in ("server", "operation", "requests", "errors", "req/s", "p50 ms", "p99 ms", "server CPU µs/req"):
+    cols = ("server", "operation", "requests", "errors", "req/s", "p50 ms", "p99 ms", "generator CPU")
+    cols += ("server CPU µs/req",)
+    for col in cols:
         table.add_column(col, justify="left" if col in ("server", "operation") else "right")
     for col in ("req/s vs FastAPI", "CPU/req FastAPI ÷ this", "req/s vs WireMock"):
         table.add_column(col, justify="right")
@@ -273,6 +275,7 @@ def report(results: Results, chosen: list[Target], title: str) -> None:
                 f"{m.rps:,.0f}",
                 f"{m.p50_ms:.2f}",
                 f"{m.p99_ms:.2f}",
+                f"{m.generator_cpu:.0%}",
                 f"{m.server_cpu_us:.0f}" if m.server_cpu_us is not None else "-",
                 _fmt(results.ratio(target.name, FASTAPI, op)),
                 _fmt(results.cpu_ratio(target.name, FASTAPI, op)),
