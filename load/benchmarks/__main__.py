@@ -4,11 +4,14 @@ Measures, in one run, requests/s, p50/p99 and the server's CPU per request for a
 stateful read on each simulator (served like ``p2c serve``: fault middleware on, no rule installed, the
 ERP's concurrency pool and the CRM's daily allocation lifted), the bare FastAPI dict insert and read
 (``load.benchmarks.baseline``) and, when it is installed, WireMock standalone serving the equivalent canned
-stubs (``load.benchmarks.wiremock``). Each round measures every server in a rotated order, creates before
+stubs (``load.benchmarks.wiremock``). Each round measures the servers in a rotated order, creates before
 reads (the reads fetch records the round created); every simulator starts the round from a freshly seeded
-tenant. The table shows each operation's median round; the ratios are medians of the per-round ratios to
-the references measured in the same round, so machine drift cancels out. Bounded: ``rounds x requests``
-requests per operation and server, loopback only. Run by hand; the figures depend on the machine.
+tenant. The table shows each operation's median measurement. Every measurement of a target sits right next to
+a FastAPI measurement of the same operation (before it and after it in turn), and the ratios to FastAPI are
+medians over those pairs, so the shared machine's bursts and drift hit both sides of a ratio alike; the
+ratios to WireMock pair measurements of the same round. Bounded: ``rounds x requests`` requests per
+operation and server (FastAPI: that many per other server), loopback only. Run by hand; the figures depend
+on the machine.
 """
 
 from __future__ import annotations
@@ -190,31 +193,44 @@ class Psa(Simulator):
 
 @dataclass(slots=True)
 class Results:
-    """Every round's measurement per (target, operation)."""
+    """Every measurement per (target, operation), and each target's measurements paired with the FastAPI
+    measurement of the same operation taken right next to it."""
 
     runs: dict[tuple[str, str], list[Measurement]] = field(default_factory=dict)
+    paired: dict[tuple[str, str], list[tuple[Measurement, Measurement]]] = field(default_factory=dict)
 
-    def add(self, target: str, op: str, m: Measurement) -> None:
+    def add(self, target: str, op: str, m: Measurement, fastapi: Measurement | None = None) -> None:
+        """Record a measurement (with the FastAPI one taken next to it, for a target other than FastAPI)."""
         self.runs.setdefault((target, op), []).append(m)
+        if fastapi is not None:
+            self.paired.setdefault((target, op), []).append((m, fastapi))
 
     def median(self, target: str, op: str) -> Measurement:
         ordered = sorted(self.runs[(target, op)], key=lambda m: m.rps)
         return ordered[len(ordered) // 2]
 
-    def ratio(self, target: str, reference: str, op: str) -> float | None:
-        """The median over rounds of this round's throughput over the reference's in the same round."""
+    def _pairs(self, target: str, reference: str, op: str) -> list[tuple[Measurement, Measurement]]:
+        if reference == FASTAPI and (target, op) in self.paired:
+            return self.paired[(target, op)]
+        if target == FASTAPI and (reference, op) in self.paired:
+            return [(fastapi, other) for other, fastapi in self.paired[(reference, op)]]
         mine, theirs = self.runs.get((target, op)), self.runs.get((reference, op))
-        if not mine or not theirs:
-            return None
-        return statistics.median(a.rps / b.rps for a, b in zip(mine, theirs, strict=True) if b.rps)
+        if not mine or not theirs or len(mine) != len(theirs):
+            return []
+        return list(zip(mine, theirs, strict=True))  # one of each per round
+
+    def ratio(self, target: str, reference: str, op: str) -> float | None:
+        """The median over pairs of this throughput over the reference's (FastAPI: measured right next to it;
+        another reference: in the same round)."""
+        pairs = [a.rps / b.rps for a, b in self._pairs(target, reference, op) if b.rps]
+        return statistics.median(pairs) if pairs else None
 
     def cpu_ratio(self, target: str, reference: str, op: str) -> float | None:
-        """The median over rounds of the reference's server CPU per request over this one's (> 1: cheaper)."""
-        mine, theirs = self.runs.get((target, op)), self.runs.get((reference, op))
-        if not mine or not theirs:
-            return None
-        pairs = zip(mine, theirs, strict=True)
-        return statistics.median((b.server_cpu_us or 0.0) / a.server_cpu_us for a, b in pairs if a.server_cpu_us)
+        """The median over pairs of the reference's server CPU per request over this one's (> 1: cheaper)."""
+        pairs = [
+            (b.server_cpu_us or 0.0) / a.server_cpu_us for a, b in self._pairs(target, reference, op) if a.server_cpu_us
+        ]
+        return statistics.median(pairs) if pairs else None
 
 
 def _reads(target: Target, ids: list[str]) -> Callable[[int], Request]:
@@ -222,8 +238,11 @@ def _reads(target: Target, ids: list[str]) -> Callable[[int], Request]:
 
 
 def run(chosen: list[Target], rounds: int, requests: int, concurrency: int) -> Results:
-    """Start every server, then measure each round's creates and reads on each, in a rotated order."""
+    """Start every server; in each round, reset every simulator, then measure the creates and then the reads,
+    each target right before or after (alternately) a FastAPI measurement of the same operation, so a burst
+    on the shared machine hits a pair alike."""
     results = Results()
+    reference, others = chosen[0], chosen[1:]
     with contextlib.ExitStack() as stack:
         servers = {t.name: stack.enter_context(t.start()) for t in chosen}
         for target in chosen:
@@ -231,23 +250,34 @@ def run(chosen: list[Target], rounds: int, requests: int, concurrency: int) -> R
             target.prepare(server)
             warm(server.url, target.create, target.warmup)
             warm(server.url, _reads(target, target.ids(server)), target.warmup)
+
+        def one(target: Target, op: str) -> Measurement:
+            server = servers[target.name]
+            make = target.create if op == "create" else _reads(target, target.ids(server))
+            return measure(
+                f"{target.name} {op}",
+                server.url,
+                make,
+                total=requests,
+                concurrency=concurrency,
+                ok=lambda status: 200 <= status < 300,
+                server_pid=server.process.pid,
+            )
+
         for round_no in range(rounds):
-            order = chosen[round_no % len(chosen) :] + chosen[: round_no % len(chosen)]
-            for target in order:
-                server = servers[target.name]
-                target.prepare(server)
-                for op in OPS:
-                    make = target.create if op == "create" else _reads(target, target.ids(server))
-                    m = measure(
-                        f"{target.name} {op}",
-                        server.url,
-                        make,
-                        total=requests,
-                        concurrency=concurrency,
-                        ok=lambda status: 200 <= status < 300,
-                        server_pid=server.process.pid,
-                    )
-                    results.add(target.name, op, m)
+            for target in chosen:
+                target.prepare(servers[target.name])
+            shift = round_no % len(others) if others else 0
+            for op in OPS:
+                for n, target in enumerate(others[shift:] + others[:shift]):
+                    if (round_no + n) % 2 == 0:
+                        fastapi = one(reference, op)
+                        mine = one(target, op)
+                    else:
+                        mine = one(target, op)
+                        fastapi = one(reference, op)
+                    results.add(reference.name, op, fastapi)
+                    results.add(target.name, op, mine, fastapi)
     return results
 
 
@@ -305,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
         results,
         chosen,
         f"simulators against the references (median of {args.rounds} rounds, {args.requests} requests per "
-        f"operation, {args.concurrency} connections; ratios: median of per-round throughput ratios)",
+        f"operation, {args.concurrency} connections; ratios: medians over adjacent pairs)",
     )
 
 

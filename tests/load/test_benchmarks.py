@@ -25,20 +25,28 @@ def _m(rps: float, cpu_us: float, requests: int = 1000) -> Measurement:
     return Measurement("x", requests, 0, requests / rps, 1.0, 2.0, 0.5, cpu_us)
 
 
-def test_ratios_pair_each_round_with_the_reference_of_the_same_round() -> None:
+def test_ratios_pair_each_measurement_with_the_fastapi_one_taken_next_to_it() -> None:
     results = Results()
-    # Round 2 is slow for everyone (a noisy neighbour): paired ratios ignore it, medians of rows would not.
+    # The second pair is slow for everyone (a noisy neighbour): paired ratios ignore it, medians of rows would not.
     for ref_rps, sim_rps in ((1000, 1200), (500, 600), (1000, 1100)):
-        results.add(FASTAPI, "read", _m(ref_rps, 1e6 / ref_rps))
-        results.add("ERP", "read", _m(sim_rps, 1e6 / sim_rps))
+        fastapi = _m(ref_rps, 1e6 / ref_rps)
+        results.add(FASTAPI, "read", fastapi)
+        results.add("ERP", "read", _m(sim_rps, 1e6 / sim_rps), fastapi)
 
-    ratio = results.ratio("ERP", FASTAPI, "read")
-    cpu_ratio = results.cpu_ratio("ERP", FASTAPI, "read")
-
-    assert ratio == pytest.approx(1.2)
-    assert cpu_ratio == pytest.approx(1.2)
+    assert results.ratio("ERP", FASTAPI, "read") == pytest.approx(1.2)
+    assert results.cpu_ratio("ERP", FASTAPI, "read") == pytest.approx(1.2)
     assert results.median("ERP", "read").rps == pytest.approx(1100)
     assert results.ratio("ERP", "WireMock stub", "read") is None  # a reference that did not run
+
+
+def test_ratios_to_wiremock_pair_the_measurements_of_one_round() -> None:
+    results = Results()
+    for wiremock_rps, sim_rps, fastapi_rps in ((100, 1000, 900), (50, 600, 500)):
+        results.add("WireMock stub", "create", _m(wiremock_rps, 1e6 / wiremock_rps), _m(fastapi_rps, 1.0))
+        results.add("ERP", "create", _m(sim_rps, 1e6 / sim_rps), _m(fastapi_rps, 1.0))
+
+    assert results.ratio("ERP", "WireMock stub", "create") == pytest.approx((10 + 12) / 2)
+    assert results.ratio(FASTAPI, "WireMock stub", "create") == pytest.approx((9 + 10) / 2)
 
 
 def test_slices_combine_into_one_measurement_weighted_by_requests() -> None:
