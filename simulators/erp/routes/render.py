@@ -66,8 +66,10 @@ def self_links(base: str, record_type: str, record_id: int | str) -> list[Link]:
     return [Link(rel="self", href=record_href(base, record_type, record_id))]
 
 
+@functools.lru_cache(maxsize=65_536)
 def ref(base: str, record_type: str, record_id: int, name: str | None) -> RefOut:
-    """A reference field."""
+    """A reference field: built once per (origin, record, name) and shared by every response that renders it
+    (a record's employee, customer and period repeat across thousands of postings), so never mutated."""
     return RefOut(id=str(record_id), refName=name, links=self_links(base, record_type, record_id))
 
 
