@@ -9,6 +9,8 @@ from simulators._core.errors import VendorError
 from simulators._core.runtime import RequestInfo, SimRuntime
 
 _SCHEMES = (b"bearer", b"oauth")
+_PARSED_LIMIT = 4096
+"""At most this many distinct ``Authorization`` values are remembered (then the memory starts afresh)."""
 
 
 class BearerTokenPolicy:
@@ -19,11 +21,25 @@ class BearerTokenPolicy:
     def __init__(self, unauthorized: Callable[[], VendorError], public_paths: tuple[str, ...] = ()) -> None:
         self._unauthorized = unauthorized
         self._public = frozenset(public_paths)
+        self._tokens: dict[bytes, str] = {}
+        """Raw ``Authorization`` values already parsed, to their token ("" for none): clients resend the same."""
+
+    def _token(self, raw: bytes) -> str:
+        """The bearer token in a raw ``Authorization`` value, or "" when there is none."""
+        token = self._tokens.get(raw)
+        if token is None:
+            scheme, _, value = raw.partition(b" ")
+            value = value.strip()
+            token = value.decode("latin-1") if value and scheme.lower() in _SCHEMES else ""
+            if len(self._tokens) >= _PARSED_LIMIT:
+                self._tokens.clear()
+            self._tokens[raw] = token
+        return token
 
     def admit(self, runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
         """401 without a bearer token, with an expired issued one, or (``auth_mode=issued``) an unknown one.
 
-        Runs on every vendor request: the raw header is split as bytes, and only the token is decoded.
+        Runs on every vendor request: a raw header value seen before is not parsed again.
         """
         settings = runtime.settings
         if not settings.require_auth or req.path in self._public:
@@ -31,11 +47,10 @@ class BearerTokenPolicy:
         endpoint = runtime.spec.token_endpoint
         if endpoint is not None and req.path == endpoint.path:
             return None
-        scheme, _, token = req.headers.get(b"authorization", b"").partition(b" ")
-        token = token.strip()
-        if not token or scheme.lower() not in _SCHEMES:
+        token = self._token(req.headers.get(b"authorization", b""))
+        if not token:
             return self._unauthorized()
-        expires_at = runtime.tokens.expiry(token.decode("latin-1"))
+        expires_at = runtime.tokens.expiry(token)
         if expires_at is None:
             return self._unauthorized() if settings.auth_mode == "issued" else None
         return self._unauthorized() if runtime.clock.now() >= expires_at else None

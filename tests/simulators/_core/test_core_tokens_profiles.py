@@ -97,6 +97,33 @@ def test_an_issued_token_works_until_it_expires_in_simulated_time(toy: TestClien
     assert (expired.status_code, expired.json()) == (401, {"code": "INVALID_TOKEN", "message": "expired or invalid"})
 
 
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ("Bearer some-token", 200),
+        ("OAuth some-token", 200),
+        ("bearer   some-token  ", 200),
+        ("Basic dXNlcjpwYXNz", 401),
+        ("Bearer", 401),
+        ("Bearer   ", 401),
+        ("", 401),
+    ],
+)
+def test_authorization_values_are_judged_alike_the_first_time_and_every_time_after(
+    toy: TestClient, header: str, status: int
+) -> None:
+    # The policy remembers a raw value once parsed: the answer must not change on the second, third... request.
+    assert [toy.get("/api/ping", headers={"Authorization": header}).status_code for _ in range(3)] == [status] * 3
+
+
+def test_the_memory_of_parsed_authorization_values_stays_bounded(toy: TestClient) -> None:
+    for n in range(5000):
+        assert toy.get("/api/ping", headers={"Authorization": f"Bearer token-{n}"}).status_code == 200
+    assert toy.get("/api/ping", headers={"Authorization": "Basic x"}).status_code == 401
+    policy = toy.app.state.sim.spec.policy  # type: ignore[attr-defined]
+    assert len(policy._tokens) <= 4096
+
+
 def test_a_refresh_token_gets_a_new_access_token(toy: TestClient) -> None:
     token = _token(toy)
     toy.post("/__admin/clock/advance", json={"hours": 2})
