@@ -23,6 +23,8 @@ class BearerTokenPolicy:
         self._public = frozenset(public_paths)
         self._tokens: dict[bytes, str] = {}
         """Raw ``Authorization`` values already parsed, to their token ("" for none): clients resend the same."""
+        self._open: frozenset[str] | None = None
+        """The public paths and the spec's token endpoint (known at the first request)."""
 
     def _token(self, raw: bytes) -> str:
         """The bearer token in a raw ``Authorization`` value, or "" when there is none."""
@@ -42,12 +44,18 @@ class BearerTokenPolicy:
         Runs on every vendor request: a raw header value seen before is not parsed again.
         """
         settings = runtime.settings
-        if not settings.require_auth or req.path in self._public:
+        if not settings.require_auth:
             return None
-        endpoint = runtime.spec.token_endpoint
-        if endpoint is not None and req.path == endpoint.path:
+        open_paths = self._open
+        if open_paths is None:
+            endpoint = runtime.spec.token_endpoint
+            open_paths = self._open = self._public | ({endpoint.path} if endpoint is not None else set())
+        if req.path in open_paths:
             return None
-        token = self._token(req.headers.get(b"authorization", b""))
+        raw = req.headers.get(b"authorization", b"")
+        token = self._tokens.get(raw)
+        if token is None:
+            token = self._token(raw)
         if not token:
             return self._unauthorized()
         expires_at = runtime.tokens.expiry(token)

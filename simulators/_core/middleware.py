@@ -76,6 +76,7 @@ def _with_length(headers: Headers, length: int) -> Headers:
 _TENANT = TENANT_HEADER.encode()
 _CORRELATION = CORRELATION_HEADER.encode()
 _new_request = tuple.__new__  # RequestInfo without its Python-level __new__: one per request
+_NONE: Headers = []  # no extra response headers (shared, never changed)
 
 
 class SimulatorMiddleware:
@@ -115,7 +116,7 @@ class SimulatorMiddleware:
         settings = runtime.settings
         if refused is None and settings.rate_limit_per_minute is not None:
             refused = self._rate_limited(runtime, tenant, settings.rate_limit_per_minute)
-        extra = policy.response_headers(runtime, req) if refused is None and policy and policy.adds_headers else []
+        extra = policy.response_headers(runtime, req) if refused is None and policy and policy.adds_headers else _NONE
         if refused is None and runtime.faults.empty and settings.concurrency_limit is None:
             # The hot path: no rule to fire, no slot to hold.
             status = 0
