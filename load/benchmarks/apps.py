@@ -19,7 +19,7 @@ import uvloop
 
 from simulators._core.app import SimulatorApp
 from simulators._core.middleware import SimulatorMiddleware
-from simulators._core.server import coalescing_protocol
+from simulators._core.server import CoalescingHttpToolsProtocol
 from simulators.erp.app import create_app
 
 
@@ -55,7 +55,7 @@ async def serve_pair(port_bare: int, port_sim: int) -> None:
                 host="127.0.0.1",
                 port=port,
                 loop="none",
-                http=coalescing_protocol() or "httptools",  # as the simulators are served
+                http=CoalescingHttpToolsProtocol,  # as the simulators are served
                 access_log=False,
                 log_level="warning",
             )

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,14 @@ READ = ("GET", "/services/rest/record/v1/job/1", None)
 
 
 @contextlib.contextmanager
-def _serve_pair() -> Iterator[tuple[Server, Server]]:
-    """The app without and with the middleware, served from one process (``load.benchmarks.apps``)."""
+def _serve_pair(wrapper: Sequence[str] = (), start_timeout_s: float = 30) -> Iterator[tuple[Server, Server]]:
+    """The app without and with the middleware, served from one process (``load.benchmarks.apps``), run under
+    ``wrapper`` (a profiler's command line) if given."""
     port_bare, port_sim = free_port(), free_port()
-    argv = [sys.executable, "-m", "load.benchmarks.apps", str(port_bare), str(port_sim)]
-    with serve(argv, port_sim, "/__admin/health") as sim:
+    argv = [*wrapper, sys.executable, "-m", "load.benchmarks.apps", str(port_bare), str(port_sim)]
+    with serve(argv, port_sim, "/__admin/health", start_timeout_s=start_timeout_s) as sim:
         bare = Server(f"http://127.0.0.1:{port_bare}", sim.process)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout_s
         while not _answers(bare.url + "/__admin/health"):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the bare app did not answer on {bare.url}")
@@ -83,38 +84,20 @@ def instructions_per_request(requests: int, concurrency: int) -> tuple[float, fl
     valgrind, control = shutil.which("valgrind"), shutil.which("callgrind_control")
     if valgrind is None or control is None:
         return None
-    port_bare, port_sim = free_port(), free_port()
+    counts: dict[str, list[float]] = {"bare": [], "zero": []}
     with tempfile.TemporaryDirectory() as out:
-        argv = [
-            valgrind,
-            "--tool=callgrind",
-            f"--callgrind-out-file={out}/callgrind.out",
-            sys.executable,
-            "-m",
-            "load.benchmarks.apps",
-            str(port_bare),
-            str(port_sim),
-        ]
-        server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            urls = [f"http://127.0.0.1:{port}" for port in (port_bare, port_sim)]
-            deadline = time.monotonic() + 600  # the interpreter starts some fifty times slower under callgrind
-            while not all(_answers(url + "/__admin/health") for url in urls):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the apps did not start under callgrind")
-                time.sleep(1)
-            httpx.put(urls[1] + "/__admin/settings", json={"concurrency_limit": None}, trust_env=False)
-            counts: dict[str, list[float]] = {"bare": [], "zero": []}
-            for url in urls:
-                warm(url, lambda i: READ, 300)
-            for key, url in (("bare", urls[0]), ("zero", urls[1])) * 2:
-                subprocess.run([control, "--zero", str(server.pid)], check=True, capture_output=True)
-                done = measure(key, url, lambda i: READ, total=requests, concurrency=concurrency, headers=AUTH)
-                subprocess.run([control, "--dump", str(server.pid)], check=True, capture_output=True)
+        wrapper = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}/callgrind.out"]
+        # The interpreter starts some fifty times slower under callgrind.
+        with _serve_pair(wrapper, start_timeout_s=600) as (bare, sim):
+            pid = str(sim.process.pid)
+            httpx.put(sim.url + "/__admin/settings", json={"concurrency_limit": None}, trust_env=False)
+            for server in (bare, sim):
+                warm(server.url, lambda i: READ, 300)
+            for key, server in (("bare", bare), ("zero", sim)) * 2:
+                subprocess.run([control, "--zero", pid], check=True, capture_output=True)
+                done = measure(key, server.url, lambda i: READ, total=requests, concurrency=concurrency, headers=AUTH)
+                subprocess.run([control, "--dump", pid], check=True, capture_output=True)
                 counts[key].append(_dumped_instructions(Path(out)) / done.requests)
-        finally:
-            server.terminate()
-            server.wait(60)
     return statistics.median(counts["bare"]), statistics.median(counts["zero"])
 
 

@@ -26,16 +26,14 @@ class BearerTokenPolicy:
         self._open: frozenset[str] | None = None
         """The public paths and the spec's token endpoint (known at the first request)."""
 
-    def _token(self, raw: bytes) -> str:
-        """The bearer token in a raw ``Authorization`` value, or "" when there is none."""
-        token = self._tokens.get(raw)
-        if token is None:
-            scheme, _, value = raw.partition(b" ")
-            value = value.strip()
-            token = value.decode("latin-1") if value and scheme.lower() in _SCHEMES else ""
-            if len(self._tokens) >= _PARSED_LIMIT:
-                self._tokens.clear()
-            self._tokens[raw] = token
+    def _parse(self, raw: bytes) -> str:
+        """The bearer token in a raw ``Authorization`` value ("" when there is none), remembered."""
+        scheme, _, value = raw.partition(b" ")
+        value = value.strip()
+        token = value.decode("latin-1") if value and scheme.lower() in _SCHEMES else ""
+        if len(self._tokens) >= _PARSED_LIMIT:
+            self._tokens.clear()
+        self._tokens[raw] = token
         return token
 
     def admit(self, runtime: SimRuntime[Any, Any], req: RequestInfo) -> VendorError | None:
@@ -55,7 +53,7 @@ class BearerTokenPolicy:
         raw = req.headers.get(b"authorization", b"")
         token = self._tokens.get(raw)
         if token is None:
-            token = self._token(raw)
+            token = self._parse(raw)
         if not token:
             return self._unauthorized()
         expires_at = runtime.tokens.expiry(token)

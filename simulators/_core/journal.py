@@ -58,24 +58,17 @@ class Journal:
     def __init__(self, limit: int = 100_000) -> None:
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=limit)
         self.push = self._entries.append
-        """The middleware's hot path: append a raw entry (see :meth:`append`), then add one to ``total``."""
+        """The middleware's hot path: append a raw entry (:class:`JournalEntry`'s fields, the fault as ``None``
+        or a ``(rule_id, kind, phase)`` tuple), then add one to ``total``."""
         self.ids = itertools.count(1)
         """Entry ids, reserved when a request arrives: ``next(journal.ids)``."""
         self.total = 0
 
-    def next_id(self) -> int:
-        """Reserve the id of the next entry (taken when the request arrives)."""
-        return next(self.ids)
-
     def record(self, entry: JournalEntry) -> None:
-        """Append a finished request (stored as plain tuples, untracked by the GC)."""
+        """Append a finished request (stored as a plain tuple, untracked by the GC; the middleware's hot path
+        pushes the same raw tuple itself)."""
         fault = entry.fault
-        self.append((*entry[:-1], tuple(fault) if fault is not None else None))
-
-    def append(self, raw: tuple[Any, ...]) -> None:
-        """Append a finished request given as a plain tuple in :class:`JournalEntry`'s field order, with no
-        fault (``None``) or a plain ``(rule_id, kind, phase)`` tuple last: the middleware's hot path."""
-        self._entries.append(raw)
+        self._entries.append((*entry[:-1], tuple(fault) if fault is not None else None))
         self.total += 1
 
     @staticmethod

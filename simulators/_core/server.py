@@ -11,12 +11,12 @@ leaves in one write.
 from __future__ import annotations
 
 import asyncio
-import functools
 import importlib.util
 from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from simulators._core.tls import TlsFiles
 
@@ -100,32 +100,21 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
-@functools.cache
-def coalescing_protocol() -> type[asyncio.Protocol] | None:
-    """uvicorn's httptools protocol on a :class:`CoalescingTransport`, or None without httptools."""
-    if importlib.util.find_spec("httptools") is None:
-        return None
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+class CoalescingHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, writing each response head together with its body."""
 
-    class CoalescingHttpToolsProtocol(HttpToolsProtocol):
-        """uvicorn's httptools protocol, writing each response head together with its body."""
-
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(CoalescingTransport(transport, self.loop))  # type: ignore[arg-type]
-
-    return CoalescingHttpToolsProtocol
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(CoalescingTransport(transport, self.loop))  # type: ignore[arg-type]
 
 
 def uvicorn_config(app: ASGIApp, host: str = "127.0.0.1", port: int = 0, tls: TlsFiles | None = None) -> uvicorn.Config:
     """A uvicorn config tuned for the simulators (see DESIGN.md section 10)."""
-    protocol = coalescing_protocol()
-    fast = protocol is not None and importlib.util.find_spec("uvloop") is not None
     return uvicorn.Config(
         app,
         host=host,
         port=port,
-        loop="uvloop" if fast else "asyncio",
-        http=protocol if fast and protocol is not None else "h11",
+        loop="uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio",
+        http=CoalescingHttpToolsProtocol,
         access_log=False,
         log_level="warning",
         lifespan="off",

@@ -6,9 +6,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
-
-TokenStatus = Literal["valid", "expired", "unknown"]
+from typing import Any
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,13 +68,6 @@ class TokenStore:
         """When an issued token expires, or None for a token not issued here."""
         token = self._access.get(access_token)
         return None if token is None else token.expires_at
-
-    def status(self, access_token: str, now: datetime) -> TokenStatus:
-        """Whether a token was issued here and is still valid."""
-        token = self._access.get(access_token)
-        if token is None:
-            return "unknown"
-        return "valid" if now < token.expires_at else "expired"
 
     def clear(self) -> None:
         """Forget every token."""

@@ -9,7 +9,7 @@ from simulators._core.journal import FaultFiring, Journal, JournalEntry
 
 def _entry(journal: Journal, method: str = "GET", path: str = "/x", fault: FaultFiring | None = None) -> JournalEntry:
     entry = JournalEntry(
-        id=journal.next_id(),
+        id=next(journal.ids),
         at=datetime(2026, 10, 30, 9, tzinfo=UTC),
         method=method,
         path=path,

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from simulators._core.server import CoalescingTransport, coalescing_protocol, uvicorn_config
+from simulators._core.server import CoalescingHttpToolsProtocol, CoalescingTransport, uvicorn_config
 
 HEAD = b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\n"
 
@@ -129,7 +129,7 @@ async def _test_anything_else_is_answered_by_the_wrapped_transport_after_the_hea
 
 def test_the_simulators_serve_with_the_coalescing_protocol() -> None:
     config = uvicorn_config(Starlette())
-    assert config.http is coalescing_protocol()
+    assert config.http is CoalescingHttpToolsProtocol
 
 
 async def _stream() -> AsyncIterator[bytes]:
